@@ -1,0 +1,5 @@
+"""`python -m aurelius` runs the command line."""
+
+from cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""Vendor and system glue implementing the ports of `core.ports`."""

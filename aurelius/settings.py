@@ -1,0 +1,177 @@
+"""Settings: `AURELIUS_*` environment variables, then the TOML config file, then defaults.
+
+The config file is `config.toml` in `$AURELIUS_HOME` when that is set, otherwise in the platform
+config dir (e.g. `~/.config/aurelius/config.toml`). `aurelius config set KEY VALUE` writes it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "aurelius"
+
+
+def home_dir() -> Path | None:
+    """`$AURELIUS_HOME`, which moves both the data and the config dir (tests and scripts use it)."""
+    value = os.environ.get("AURELIUS_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return home_dir() or Path(user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return home_dir() or Path(user_data_dir(APP_NAME))
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def system_timezone() -> str:
+    """The IANA name of this machine's zone: `$TZ`, else /etc/localtime's target, else UTC."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        localtime = Path("/etc/localtime")
+        if localtime.is_symlink():
+            name = str(localtime.resolve()).partition("zoneinfo/")[2]
+    return name or "UTC"
+
+
+def _key(name: str, *standard: str) -> Any:
+    """Read a vendor key from `AURELIUS_<NAME>`, the vendor's standard name, or the config file."""
+    return AliasChoices(f"AURELIUS_{name.upper()}", *standard, name)
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured. Every field can be set as `AURELIUS_<FIELD>`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AURELIUS_", extra="ignore", validate_default=True, populate_by_name=True
+    )
+
+    database_url: str = ""
+    """SQLAlchemy URL of the database: `sqlite:///path.db` (default: `aurelius.db` in the data
+    dir, created and migrated on first use) or `postgresql+psycopg://user:pass@host/db`."""
+
+    redis_url: str | None = None
+    """Redis URL (`redis://host:6379/0`). When set, the cache, queue and event bus use Redis."""
+
+    timezone: str = Field(default_factory=system_timezone)
+    """Your IANA time zone (e.g. `Europe/Berlin`). Times are entered and shown in it."""
+
+    dayfirst: bool = False
+    """Read `3/12` as 3 December (true) or March 12 (false)."""
+
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_key("anthropic_api_key", "ANTHROPIC_API_KEY")
+    )
+    """Anthropic API key (also read from `ANTHROPIC_API_KEY`). Enables Claude."""
+
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_key("openai_api_key", "OPENAI_API_KEY")
+    )
+    """OpenAI API key (also read from `OPENAI_API_KEY`). Enables embeddings."""
+
+    workday_start: str = "09:00"
+    """Start of the working day; `cal free` looks for free time between start and end."""
+
+    workday_end: str = "18:00"
+    """End of the working day."""
+
+    now: str | None = None
+    """Pin the current time (ISO 8601; naive means in `timezone`) for reproducible runs."""
+
+    urgency_due: float = 12.0
+    """Urgency weight of due-date proximity (overdue by a week or more counts in full)."""
+
+    urgency_priority: float = 6.0
+    """Urgency weight of priority; p1 counts in full, p2 0.65, p3 0.3, p4 nothing."""
+
+    urgency_age: float = 2.0
+    """Urgency weight of age; a task reaches the full weight at `urgency_age_max_days`."""
+
+    urgency_age_max_days: int = 365
+    """Age in days at which the age term stops growing."""
+
+    urgency_tags: float = 1.0
+    """Urgency weight of having tags (one tag 0.8, two 0.9, three or more in full)."""
+
+    urgency_project: float = 1.0
+    """Urgency weight of belonging to a project."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError, OSError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin"
+            ) from None
+        return value
+
+    @field_validator("workday_start", "workday_end")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        from datetime import time
+
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day like 09:00") from None
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{data_dir() / 'aurelius.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return init_settings, env_settings, toml
+
+
+SECRET_FIELDS = frozenset(
+    name for name, field in Settings.model_fields.items() if field.annotation == SecretStr | None
+)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; a bad value becomes a `ConfigError` naming the setting to fix."""
+    from pydantic import ValidationError
+
+    from core.errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid configuration ({problems}). Check {config_path()} "
+                          "and your AURELIUS_* environment variables.") from None

@@ -1,0 +1,27 @@
+"""The Typer application shared by every command module, and the error translation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+
+class AureliusGroup(TyperGroup):
+    """Turns Aurelius errors into a one-line message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from core.errors import AureliusError
+
+        try:
+            return super().invoke(ctx)
+        except AureliusError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(1) from None
+
+
+def group(help_text: str) -> typer.Typer:
+    return typer.Typer(help=help_text, cls=AureliusGroup, no_args_is_help=True,
+                       pretty_exceptions_enable=False)

@@ -1,0 +1,40 @@
+"""The `aurelius` command. Command modules are imported here; their heavy work is lazy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import calendar, config, reminders, tasks
+from cli.app import AureliusGroup
+
+app = typer.Typer(
+    help="Aurelius, your digital chief of staff: tasks, calendar and reminders.",
+    cls=AureliusGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+)
+app.add_typer(tasks.app, name="task")
+app.add_typer(calendar.app, name="cal")
+app.add_typer(reminders.app, name="remind")
+app.add_typer(config.config_app, name="config")
+app.add_typer(config.db_app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from aurelius import __version__
+
+        typer.echo(f"aurelius {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Aurelius, your digital chief of staff."""
+
+
+def run() -> None:
+    app(prog_name="aurelius")

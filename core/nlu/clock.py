@@ -1,0 +1,154 @@
+"""Recognisers for clock times, parts of the day, durations and elapsed time."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from core.nlu import times
+from core.nlu.lexicon import NUM, ZONE_RE, number
+from core.nlu.pieces import Context, Piece, Rule, rule
+
+_ZONE = r"(?:\s*" + ZONE_RE + r"\b)?"
+_MER = r"(?P<mer>\s*[ap]\.?m\.?|[ap])(?!\w)"
+_LEAD = r"(?:(?:at|@|around|by|from|for|until|till|before|after|between)\s+)?"
+
+
+def _time(m: re.Match[str], hour: int, minute: int, mer: str | None) -> Piece | None:
+    if hour > 23 or minute > 59 or (mer in ("am", "pm") and not 1 <= hour <= 12):
+        return None
+    zone = m.groupdict().get("zone")
+    return Piece(m.start(), m.end(), "time", hour=hour, minute=minute, meridiem=mer, zone=zone)
+
+
+def _mer(text: str | None) -> str | None:
+    if not text:
+        return None
+    return "pm" if text.strip().startswith("p") else "am"
+
+
+@rule(r"\b" + _LEAD + r"(\d{1,2})(?::(\d{2}))?" + _MER + _ZONE)
+def meridiem_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    return _time(m, int(m[1]), int(m[2] or 0), _mer(m["mer"]))
+
+
+@rule(r"(?<![\d:/.-])" + _LEAD + r"(\d{1,2}):(\d{2})(?![\d:])" + _ZONE)
+def colon_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    hour = int(m[1])
+    # "07:30" and "17:00" are 24-hour; "9:45" follows the bare-hour rule.
+    clock = "24" if hour == 0 or hour > 12 or m[1].startswith("0") else None
+    return _time(m, hour, int(m[2]), clock)
+
+
+@rule(r"\b(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
+      r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
+      r"guests|of\b|st\b|nd\b|rd\b|th\b))" + _ZONE)
+def bare_hour(m: re.Match[str], ctx: Context) -> Piece | None:
+    return _time(m, int(m[1]), 0, None)
+
+
+@rule(r"\b(\d{1,2})\s*o'?clock\b" + _ZONE)
+def oclock(m: re.Match[str], ctx: Context) -> Piece | None:
+    return _time(m, int(m[1]), 0, None)
+
+
+@rule(r"\b(?:at\s+)?(half|quarter)\s+(past|to)\s+(\d{1,2})\b")
+def half_past(m: re.Match[str], ctx: Context) -> Piece | None:
+    minutes = 30 if m[1] == "half" else 15
+    hour = int(m[3])
+    if m[2] == "to":
+        hour, minutes = (hour - 1) % 12 or 12, 60 - minutes
+    return _time(m, hour, minutes, None)
+
+
+@rule(r"\b(?:at\s+)?(?:12\s+)?(noon|midday|midnight|lunchtime)\b")
+def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    return _time(m, 0 if m[1] == "midnight" else 12, 0, "24")
+
+
+@rule(r"\b(?:in\s+the\s+|this\s+|during\s+the\s+)?(morning|afternoon|evening|night)\b"
+      r"|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b")
+def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
+    return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")
+
+
+_UNIT = r"(minutes?|m|hours?|h)\b"
+
+
+@rule(r"\bin\s+(" + NUM + r")\s*" + _UNIT + r"(?:\s+and\s+(?:(a\s+half)|(\d+)\s*minutes?))?"
+      r"|\b(" + NUM + r")\s*" + _UNIT + r"\s+from\s+now\b")
+def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
+    count = number(m[1] or m[5])
+    unit = (m[2] or m[6])[0]
+    minutes = count * (60 if unit == "h" else 1)
+    minutes += 30 if m[3] else int(m[4] or 0)
+    return _elapsed(m, ctx, minutes)
+
+
+@rule(r"\bin\s+(?:an?\s+|one\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
+      r"|\bin\s+(?:an?|one)\s+hour\s+and\s+a\s+half\b")
+def in_elapsed_compound(m: re.Match[str], ctx: Context) -> Piece | None:
+    if m[1]:
+        return _elapsed(m, ctx, int(m[1]) * 60 + int(m[2]))
+    return _elapsed(m, ctx, 90 if "and" in m[0] else 30)
+
+
+def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
+    moment = times.elapsed(ctx.now, timedelta(minutes=minutes), ctx.tz)
+    return Piece(m.start(), m.end(), "instant", instant=moment)
+
+
+@rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one)\s+hour\s+and\s+a\s+half\b"
+      r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
+      r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
+def duration(m: re.Match[str], ctx: Context) -> Piece | None:
+    minutes = duration_minutes(m)
+    if minutes is None or minutes <= 0:
+        return None
+    return Piece(m.start(), m.end(), "duration", minutes=minutes)
+
+
+def duration_minutes(m: re.Match[str]) -> int | None:
+    """Minutes of a `duration` match (shared with the CLI option parser)."""
+    if m[1]:
+        return int(m[1]) * 60 + int(m[2])
+    if m[3] is None:
+        return 90 if "and" in m[0] else 30
+    count = number(m[3]) + (0.5 if "and a half" in m[0] else 0)
+    total = count * (60 if m[4][0] == "h" else 1) + int(m[5] or 0)
+    return round(total)
+
+
+@rule(r"\b(?:an?\s+)?(?:free\s+|spare\s+|open\s+)?hour\b")
+def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
+    if not re.match(r"an?\s", m[0]):
+        return None
+    return Piece(m.start(), m.end(), "duration", minutes=60)
+
+
+CLOCK_RULES: list[Rule] = [
+    meridiem_time, colon_time, bare_hour, oclock, half_past, named_time, part_of_day,
+    in_elapsed, in_elapsed_compound, duration, an_hour,
+]
+
+
+def resolve_hour(piece: Piece, pod: str | None) -> tuple[int, int]:
+    """24-hour (hour, minute) of a time piece, applying the bare-hour rule."""
+    hour = piece.hour or 0
+    if piece.meridiem == "pm" and hour < 12:
+        hour += 12
+    elif piece.meridiem == "am" and hour == 12:
+        hour = 0
+    elif piece.meridiem is None and hour <= 12:
+        hour = _bare(hour, pod)
+    return hour, piece.minute
+
+
+def _bare(hour: int, pod: str | None) -> int:
+    if pod in ("afternoon", "evening", "night", "tonight") and hour < 12:
+        return hour + 12
+    if pod == "morning":
+        return hour % 12
+    # Bare 1-6 are afternoon, 7-11 morning, 12 noon.
+    return hour + 12 if 1 <= hour <= 6 else hour
+

@@ -1,0 +1,118 @@
+"""Calendar arithmetic and wall-time localisation used by the parser and the CLI options.
+
+DST rule (also used by `core.nlu.options`): a wall time that falls in a spring-forward gap
+does not exist, so it becomes the first valid instant after the gap (02:30 on a day
+when clocks jump from 02:00 to 03:00 becomes 03:00). A wall time that occurs twice in a
+fall-back overlap is the first (earlier, pre-transition) occurrence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+@lru_cache(maxsize=64)
+def zone(tz: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name (raises ZoneInfoNotFoundError/ValueError if unknown)."""
+    return ZoneInfo(tz)
+
+
+def localize(naive: datetime, tz: str) -> datetime:
+    """Attach `tz` to a naive wall time, moving gap times to the end of the gap."""
+    zi = zone(tz)
+    naive = naive.replace(tzinfo=None)
+    candidate = naive.replace(tzinfo=zi, fold=0)
+    if candidate.astimezone(UTC).astimezone(zi).replace(tzinfo=None) == naive:
+        return candidate
+    return _gap_end(naive, zi)
+
+
+def _gap_end(naive: datetime, zi: ZoneInfo) -> datetime:
+    """The transition instant that swallowed `naive` (first valid wall time after it)."""
+    early = naive.replace(tzinfo=zi, fold=1).astimezone(UTC)
+    late = naive.replace(tzinfo=zi, fold=0).astimezone(UTC)
+    low, high = min(early, late), max(early, late)
+    # Binary search for the first instant whose wall time is at or after `naive`.
+    while high - low > timedelta(seconds=1):
+        mid = low + (high - low) / 2
+        if mid.astimezone(zi).replace(tzinfo=None) >= naive:
+            high = mid
+        else:
+            low = mid
+    return high.replace(microsecond=0).astimezone(zi)
+
+
+def aware_now(now: datetime, tz: str) -> datetime:
+    """`now` as an aware datetime in `tz` (a naive value is wall time in `tz`)."""
+    if now.tzinfo is None:
+        return localize(now, tz)
+    return now.astimezone(zone(tz))
+
+
+def at(day: date, hour: int, minute: int, tz: str) -> datetime:
+    """Wall time `hour:minute` on `day` in `tz`."""
+    return localize(datetime.combine(day, time(hour % 24, minute)), tz)
+
+
+def midnight(day: date, tz: str) -> datetime:
+    return at(day, 0, 0, tz)
+
+
+def elapsed(now: datetime, delta: timedelta, tz: str) -> datetime:
+    """`now` plus real elapsed time (UTC arithmetic), shown in `tz`."""
+    return (now.astimezone(UTC) + delta).astimezone(zone(tz))
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def next_weekday(today: date, weekday: int) -> date:
+    """The next `weekday` strictly after today."""
+    ahead = (weekday - today.weekday() - 1) % 7 + 1
+    return today + timedelta(days=ahead)
+
+
+def weekday_next_week(today: date, weekday: int) -> date:
+    """`weekday` in the Monday-start week after this one ("next friday")."""
+    return monday(today) + timedelta(days=7 + weekday)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of month `months` later, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, month_length(year, month + 1)))
+
+
+def month_length(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, month_length(day.year, day.month))
+
+
+def first_of_month(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def next_monthday(today: date, dom: int) -> date | None:
+    """The next day-of-month `dom` that has not passed (today counts)."""
+    year, month = today.year, today.month
+    for _ in range(24):
+        if dom <= month_length(year, month) and date(year, month, dom) >= today:
+            return date(year, month, dom)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def next_date(today: date, month: int, dom: int) -> date | None:
+    """`month`/`dom` this year, or next year if it has passed (Feb 29 searches ahead)."""
+    for year in range(today.year, today.year + 9):
+        if dom <= month_length(year, month) and date(year, month, dom) >= today:
+            return date(year, month, dom)
+    return None

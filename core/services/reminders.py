@@ -1,0 +1,80 @@
+"""Reminders: schedule, list and cancel. Delivery arrives with the job runner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import recurrence
+from core.db import Database
+from core.errors import Invalid, NotFound
+from core.models import Reminder
+from core.models.reminder import CANCELLED, SCHEDULED
+from core.ports import Clock
+from core.services import journal
+from core.services.users import user_timezone
+from core.services.views import ReminderView
+from core.timeutil import zone
+
+ENTITY = "reminder"
+
+
+class ReminderService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def add(self, user_id: int, title: str, at: datetime, *, recurrence_rule: str | None = None,
+            task_id: int | None = None, event_id: int | None = None) -> ReminderView:
+        if not title.strip():
+            raise Invalid("A reminder needs a text, e.g. aurelius remind add 'Call the bank'.")
+        if at.tzinfo is None:
+            raise Invalid("A reminder time needs a zone.")
+        with self.db.transaction() as session:
+            tz = user_timezone(session, user_id)
+            if recurrence_rule:
+                recurrence.rule_for(recurrence_rule, at.astimezone(zone(tz)).replace(tzinfo=None))
+            reminder = Reminder(user_id=user_id, title=" ".join(title.split()), remind_at=at,
+                                timezone=tz, recurrence=recurrence_rule or None,
+                                task_id=task_id, event_id=event_id)
+            session.add(reminder)
+            session.flush()
+            journal.record(session, user_id, ENTITY, reminder.id, "add",
+                           after=journal.snapshot(reminder))
+            return _view(reminder)
+
+    def list(self, user_id: int, *, include_past: bool = False) -> list[ReminderView]:
+        """Scheduled reminders by time; with `include_past`, sent and cancelled ones too."""
+        query = select(Reminder).where(Reminder.user_id == user_id)
+        if not include_past:
+            query = query.where(Reminder.status == SCHEDULED)
+        with self.db.transaction() as session:
+            return [_view(r) for r in session.scalars(query.order_by(Reminder.remind_at))]
+
+    def cancel(self, user_id: int, reminder_id: int) -> ReminderView:
+        with self.db.transaction() as session:
+            reminder = _owned(session, user_id, reminder_id)
+            if reminder.status != SCHEDULED:
+                raise Invalid(f"Reminder #{reminder_id} is already {reminder.status}.")
+            before = journal.snapshot(reminder)
+            reminder.status = CANCELLED
+            journal.record(session, user_id, ENTITY, reminder.id, "cancel", before,
+                           journal.snapshot(reminder))
+            return _view(reminder)
+
+
+def _owned(session: Session, user_id: int, reminder_id: int) -> Reminder:
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.user_id != user_id:
+        raise NotFound(f"No reminder #{reminder_id}. See `aurelius remind list` for the ids.")
+    return reminder
+
+
+def _view(reminder: Reminder) -> ReminderView:
+    return ReminderView(id=reminder.id, title=reminder.title,
+                        remind_at=reminder.remind_at.astimezone(zone(reminder.timezone)),
+                        timezone=reminder.timezone, status=reminder.status,
+                        recurrence=reminder.recurrence, task_id=reminder.task_id,
+                        event_id=reminder.event_id)

@@ -1,0 +1,67 @@
+"""Explainable urgency, after Taskwarrior: a sum of factor x coefficient terms.
+
+Each factor is in [0, 1]; coefficients are settings so people can tune what matters to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from core.services.views import UrgencyTerm
+from core.timeutil import localize
+
+PRIORITY_FACTORS = {1: 1.0, 2: 0.65, 3: 0.3, 4: 0.0}
+
+
+@dataclass(frozen=True)
+class UrgencyCoefficients:
+    due: float = 12.0
+    priority: float = 6.0
+    age: float = 2.0
+    age_max_days: int = 365
+    tags: float = 1.0
+    project: float = 1.0
+
+
+def due_instant(due: date | datetime, tz_name: str) -> datetime:
+    """A date-only due counts as due at the end of that local day."""
+    if isinstance(due, datetime):
+        return due
+    return localize(datetime.combine(due, time(23, 59, 59)), tz_name)
+
+
+def due_factor(due: date | datetime | None, now: datetime, tz_name: str) -> float:
+    """1.0 a week or more overdue, 0.2 two weeks or more ahead, linear in between."""
+    if due is None:
+        return 0.0
+    days_overdue = (now - due_instant(due, tz_name)) / timedelta(days=1)
+    if days_overdue >= 7:
+        return 1.0
+    if days_overdue >= -14:
+        return (days_overdue + 14) * 0.8 / 21 + 0.2
+    return 0.2
+
+
+def terms(
+    *,
+    priority: int,
+    due: date | datetime | None,
+    tags: list[str],
+    project: str | None,
+    created_at: datetime,
+    now: datetime,
+    tz_name: str,
+    weights: UrgencyCoefficients,
+) -> list[UrgencyTerm]:
+    """The non-zero terms that make up a task's urgency, largest first."""
+    age_days = max((now - created_at) / timedelta(days=1), 0.0)
+    candidates = [
+        UrgencyTerm("due", due_factor(due, now, tz_name), weights.due),
+        UrgencyTerm("priority", PRIORITY_FACTORS.get(priority, 0.0), weights.priority),
+        UrgencyTerm("age", min(age_days / weights.age_max_days, 1.0), weights.age),
+        UrgencyTerm("tags", {0: 0.0, 1: 0.8, 2: 0.9}.get(len(tags), 1.0), weights.tags),
+        UrgencyTerm("project", 1.0 if project else 0.0, weights.project),
+    ]
+    present = [term for term in candidates if term.contribution > 0]
+    return sorted(present, key=lambda term: term.contribution, reverse=True)
