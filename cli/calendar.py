@@ -31,12 +31,13 @@ def add(title: str,
         as_json: Json = False) -> None:
     """Add an event (a bare date makes an all-day event)."""
     from core.services.calendars import NewEvent
+    from core.timeutil import add_elapsed
 
     first = context.when(start)
     all_day = not isinstance(first, datetime)
     begin = context.instant(start)
     length = context.duration(duration) if duration else timedelta(days=1 if all_day else 0, hours=0 if all_day else 1)
-    finish = context.instant(end) if end else begin + length
+    finish = context.instant(end) if end else add_elapsed(begin, length)
     event = context.services().calendar.add(context.user_id(), NewEvent(
         title=title, start=begin, end=finish, all_day=all_day, location=location,
         attendees=tuple(attendee or ()), recurrence=context.repeat(repeat)))
@@ -67,7 +68,7 @@ def agenda(day: Annotated[bool, typer.Option("--day", help="One day.")] = False,
         return
     render.table(f"Agenda {render.when(first)} – {render.when(first + timedelta(days=span - 1))} ({context.timezone()})",
                  ["ID", "When", "Title", "Location"],
-                 ([str(e.id), _span(e), e.title + (" ↻" if e.recurrence else ""), e.location or ""] for e in events),
+                 ([str(e.id), _span(e, zone=False), e.title + (" ↻" if e.recurrence else ""), e.location or ""] for e in events),
                  "Nothing on the calendar.")
 
 
@@ -120,8 +121,10 @@ def move(event_id: int, to: Annotated[str, typer.Option("--to", help="New start 
     render.say(f"Moved #{event.id} {event.title} to {_span(event)}.")
 
 
-def _span(event: EventView) -> str:
+def _span(event: EventView, zone: bool = True) -> str:
     if event.all_day:
         return render.when(event.start.date()) + " (all day)"
     same_day = event.start.date() == event.end.date()
-    return f"{render.when(event.start)} – " + (f"{event.end:%H:%M}" if same_day else render.when(event.end))
+    end = f"{event.end:%H:%M}" if same_day else render.when(event.end, zone=False)
+    start = render.when(event.start, zone=False)
+    return f"{start} – {end}" + (f" {context.timezone()}" if zone else "")

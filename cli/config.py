@@ -20,7 +20,9 @@ def show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every setting and its value (secrets hidden)."""
     from aurelius.settings import config_path, load_settings
 
-    values = _visible(load_settings().model_dump())
+    settings = load_settings()
+    values = _visible(settings.model_dump())
+    values["database_url"] = _hide_password(settings.effective_database_url)
     if as_json:
         sys.stdout.write(json.dumps(values, indent=2, default=str) + "\n")
         return
@@ -71,6 +73,12 @@ def current() -> None:
     from core.db import make_engine
 
     render.say(current_revision(make_engine(load_settings().effective_database_url)) or "empty")
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _visible(values: dict[str, Any]) -> dict[str, Any]:

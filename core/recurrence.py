@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from core.errors import Invalid
-from core.timeutil import localize, zone
+from core.timeutil import add_elapsed, localize, zone
 
 
 def rule_for(body: str, local_start: datetime) -> object:
@@ -46,11 +46,11 @@ def occurrences(
     tz = zone(tz_name)
     local_start = start.astimezone(tz).replace(tzinfo=None)
     rule = rule_for(body, local_start)
-    low = (window_start - length).astimezone(tz).replace(tzinfo=None)
+    low = add_elapsed(window_start, -length).astimezone(tz).replace(tzinfo=None)
     high = window_end.astimezone(tz).replace(tzinfo=None)
     for local in rule.between(low - timedelta(hours=3), high, inc=True):  # type: ignore[attr-defined]
         instant = localize(local, tz_name)
-        if instant < window_end and instant + length > window_start:
+        if instant < window_end and add_elapsed(instant, length) > window_start:
             yield instant
 
 

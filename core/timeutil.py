@@ -41,6 +41,20 @@ def localize(naive: datetime, tz_name: str) -> datetime:
     return high.replace(microsecond=0).astimezone(tz)
 
 
+def add_elapsed(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta` as elapsed time, in `moment`'s zone.
+
+    Python adds a timedelta to an aware datetime on the wall clock, which is wrong across a
+    DST switch (02:00 + 1h would be 03:00 on a day that has no 02:00-03:00); this adds in UTC.
+    """
+    return (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time between two instants, even when both carry the same zone."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
 def day_bounds(day: date, tz_name: str) -> tuple[datetime, datetime]:
     """[start, end) of a local calendar day as instants; 23 or 25 hours long on DST days."""
     start = localize(datetime.combine(day, time()), tz_name)

@@ -18,7 +18,7 @@ from core.ports import Clock
 from core.services import journal
 from core.services.users import user_timezone
 from core.services.views import EventView, FreeSlot
-from core.timeutil import day_bounds, localize, zone
+from core.timeutil import add_elapsed, day_bounds, localize, zone
 
 ENTITY = "event"
 
@@ -108,14 +108,14 @@ class CalendarService:
             length = event.end_at - event.start_at
             if occurrence is None:
                 before = journal.snapshot(event)
-                event.start_at, event.end_at = new_start, new_start + length
+                event.start_at, event.end_at = new_start, add_elapsed(new_start, length)
                 journal.record(session, user_id, ENTITY, event.id, "move", before,
                                journal.snapshot(event))
                 return _view(event, event.start_at, event.end_at)
             original = _occurrence_start(session, event, occurrence)
             session.add(EventException(event_id=event.id, occurrence_start=original,
-                                       new_start=new_start, new_end=new_start + length))
-            return _view(event, new_start, new_start + length, moved=True)
+                                       new_start=new_start, new_end=add_elapsed(new_start, length)))
+            return _view(event, new_start, add_elapsed(new_start, length), moved=True)
 
     def _occurrences(self, session: Session, user_id: int, start: datetime,
                      end: datetime) -> Iterable[EventView]:
@@ -139,7 +139,7 @@ def _expand(session: Session, event: Event, start: datetime, end: datetime) -> I
                                              start, end, length):
         change = exceptions.pop(occurrence, None)
         if change is None:
-            yield _view(event, occurrence, occurrence + length)
+            yield _view(event, occurrence, add_elapsed(occurrence, length))
         elif not change.cancelled and change.new_start and change.new_end:
             yield _view(event, change.new_start, change.new_end, moved=True)
     for change in exceptions.values():  # moved into the window from outside it

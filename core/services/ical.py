@@ -128,8 +128,10 @@ def _times(component: Any, tz: str) -> tuple[datetime, datetime, bool, str]:
         end = _instant(component.decoded("dtend"), zone_name)
     elif "duration" in component:
         end = start + component.decoded("duration")
+    elif all_day:
+        end = _instant(raw_start + timedelta(days=1), zone_name)
     else:
-        end = start + (timedelta(days=1) if all_day else timedelta(0))
+        end = start
     return start, max(end, start + timedelta(minutes=1)), all_day, zone_name
 
 
@@ -141,10 +143,10 @@ def _zone_name(value: date | datetime) -> str | None:
 def _instant(value: date | datetime, tz: str) -> datetime:
     """Floating times and dates are read in the user's zone; aware times keep their instant."""
     if not isinstance(value, datetime):
-        return localize(datetime.combine(value, time()), tz)
-    if value.tzinfo is None:
-        return localize(value, tz)
-    return value.astimezone(UTC)
+        value = localize(datetime.combine(value, time()), tz)
+    elif value.tzinfo is None:
+        value = localize(value, tz)
+    return value.astimezone(UTC)  # UTC, so adding a DURATION counts elapsed time
 
 
 def _as_list(value: Any) -> list[Any]:

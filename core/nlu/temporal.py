@@ -1,0 +1,207 @@
+"""Turns the date and clock fragments of a sentence into one point, range and duration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from core.nlu import times
+from core.nlu.clock import CLOCK_RULES, resolve_hour
+from core.nlu.dates import DATE_RULES
+from core.nlu.lexicon import CITIES, CITY_RE, ZONES
+from core.nlu.pieces import Context, Piece, choose, scan
+
+POD_INSTANT = {"morning": 9, "afternoon": 14, "evening": 19, "night": 21, "tonight": 19}
+POD_RANGE = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22),
+             "night": (17, 22), "tonight": (17, 22)}
+_CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
+_TAIL = re.compile(r"\s*(?:-|–|to|until|till)\s*(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?m\.?)?\b"
+                   r"(?!\s*(?:minutes?|hours?|days?|people))")
+
+
+@dataclass
+class When:
+    """Everything temporal found in a sentence, resolved against the context."""
+
+    point: date | datetime | None = None
+    end: datetime | None = None
+    range_start: datetime | None = None
+    range_end: datetime | None = None
+    duration: int | None = None
+    pieces: list[Piece] = field(default_factory=list)
+    day_given: bool = False
+
+
+def extract(norm: str, ctx: Context) -> When:
+    """Find and resolve the temporal expressions in normalised text."""
+    pieces = _merge_ranges(choose(scan(DATE_RULES + CLOCK_RULES, norm, ctx)), norm)
+    when = When(pieces=pieces)
+    durations = [p for p in pieces if p.kind == "duration"]
+    when.duration = durations[0].minutes if durations else None
+    _resolve_point(when, pieces, norm, ctx)
+    _resolve_range(when, pieces, ctx)
+    return when
+
+
+def _merge_ranges(pieces: list[Piece], norm: str) -> list[Piece]:
+    merged: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        a = pieces[i]
+        b = pieces[i + 1] if i + 1 < len(pieces) else None
+        pair = _pair(a, b, norm) if b else None
+        if pair is not None:
+            merged.append(pair)
+            i += 2
+            continue
+        merged.append(_tail(a, norm) if a.kind == "time" else a)
+        i += 1
+    return merged
+
+
+def _pair(a: Piece, b: Piece | None, norm: str) -> Piece | None:
+    if b is None or not _CONNECT.fullmatch(norm[a.end:b.start]):
+        return None
+    if "and" in norm[a.end:b.start] and "between" not in norm[max(0, a.start - 9):a.end]:
+        return None
+    if a.kind == "time" and b.kind == "time":
+        return Piece(a.start, b.end, "trange", hour=a.hour, minute=a.minute,
+                     meridiem=a.meridiem, zone=b.zone or a.zone, second=b)
+    if a.kind == "date" and b.kind == "date" and a.day and b.day:
+        return Piece(a.start, b.end, "drange", day=a.day, until=b.day + timedelta(days=1))
+    return None
+
+
+def _tail(a: Piece, norm: str) -> Piece:
+    m = _TAIL.match(norm, a.end)
+    if m is None:
+        return a
+    mer = {"a": "am", "p": "pm"}.get(m[3] or "")
+    second = Piece(m.start(1), m.end(), "time", hour=int(m[1]), minute=int(m[2] or 0),
+                   meridiem=mer)
+    if second.hour is None or second.hour > 23:
+        return a
+    return Piece(a.start, m.end(), "trange", hour=a.hour, minute=a.minute,
+                 meridiem=a.meridiem, zone=a.zone, second=second)
+
+
+def _first(pieces: list[Piece], *kinds: str) -> Piece | None:
+    return next((p for p in pieces if p.kind in kinds), None)
+
+
+def _resolve_point(when: When, pieces: list[Piece], norm: str, ctx: Context) -> None:
+    instant = _first(pieces, "instant")
+    day = _first(pieces, "date", "drange")
+    span = _first(pieces, "span")
+    clock = _first(pieces, "time", "trange")
+    pod_piece = _first(pieces, "pod")
+    pod = (day.pod if day else None) or (pod_piece.pod if pod_piece else None)
+    when.day_given = day is not None or span is not None
+    when_day = day.day if day else (span.due if span else None)
+    if instant is not None and instant.instant is not None:
+        when.point = instant.instant
+        return
+    if clock is not None or (day is not None and day.hour is not None):
+        source = clock if clock is not None else day
+        assert source is not None
+        when.point, when.end = _clock_point(source, when_day, pod, norm, ctx)
+    elif pod is not None:
+        hour = POD_INSTANT.get(pod, 9)
+        when.point = _next_at(when_day, hour, 0, None, ctx)
+    elif when_day is not None:
+        when.point = when_day
+
+
+def _clock_point(source: Piece, day: date | None, pod: str | None, norm: str,
+                 ctx: Context) -> tuple[datetime, datetime | None]:
+    zone = _zone_name(source.zone, norm)
+    second = source.second
+    if source.kind == "trange" and second is not None:
+        source, second = _align_meridiems(source, second, pod)
+    hour, minute = resolve_hour(source, pod)
+    start = _next_at(day, hour, minute, zone, ctx)
+    if second is None:
+        return start, None
+    end_hour, end_minute = resolve_hour(second, pod)
+    local_start = start.astimezone(times.zone(zone or ctx.tz))
+    end = times.at(local_start.date(), end_hour, end_minute, zone or ctx.tz)
+    if end <= start:
+        end = times.at(local_start.date() + timedelta(days=1), end_hour, end_minute,
+                       zone or ctx.tz)
+    return start, end.astimezone(times.zone(ctx.tz))
+
+
+def _align_meridiems(a: Piece, b: Piece, pod: str | None) -> tuple[Piece, Piece]:
+    """Share an am/pm written on one end of a range ("from 1 to 4pm")."""
+    if a.meridiem is None and b.meridiem in ("am", "pm"):
+        first, last = a.hour or 0, b.hour or 0
+        if first % 12 <= last % 12:
+            return replace(a, meridiem=b.meridiem), b
+        return replace(a, meridiem="am" if b.meridiem == "pm" else "pm"), b
+    if b.meridiem is None and a.meridiem is not None:
+        start, _ = resolve_hour(a, pod)
+        hour = b.hour or 0
+        end = hour if hour > start or hour > 12 else hour + 12
+        return a, replace(b, hour=end % 24, meridiem="24")
+    return a, b
+
+
+def _zone_name(spoken: str | None, norm: str) -> str | None:
+    if not spoken:
+        return None
+    spoken = re.sub(r"\s+", " ", spoken)
+    if spoken in ("my time", "local time"):
+        return None
+    if spoken == "their time":
+        city = CITY_RE.search(norm)
+        return CITIES[city[1]] if city else None
+    if spoken.endswith(" time") and spoken[:-5] in CITIES:
+        return CITIES[spoken[:-5]]
+    return ZONES.get(spoken)
+
+
+def _next_at(day: date | None, hour: int, minute: int, zone: str | None,
+             ctx: Context) -> datetime:
+    """`hour:minute` on `day`, or at its next occurrence when no day was said."""
+    tz = zone or ctx.tz
+    if day is not None:
+        return times.at(day, hour, minute, tz).astimezone(times.zone(ctx.tz))
+    local_today = ctx.now.astimezone(times.zone(tz)).date()
+    moment = times.at(local_today, hour, minute, tz)
+    if moment <= ctx.now:
+        moment = times.at(local_today + timedelta(days=1), hour, minute, tz)
+    return moment.astimezone(times.zone(ctx.tz))
+
+
+def _resolve_range(when: When, pieces: list[Piece], ctx: Context) -> None:
+    drange = _first(pieces, "drange")
+    span = _first(pieces, "span")
+    day = _first(pieces, "date")
+    pod_piece = _first(pieces, "pod")
+    pod = (day.pod if day else None) or (pod_piece.pod if pod_piece else None)
+    if drange and drange.day and drange.until:
+        _set_range(when, times.midnight(drange.day, ctx.tz), times.midnight(drange.until, ctx.tz))
+    elif isinstance(when.point, datetime) and when.end is not None:
+        _set_range(when, when.point, when.end)
+    elif _first(pieces, "time", "instant") is not None or (day and day.hour is not None):
+        when.range_start = when.point if isinstance(when.point, datetime) else None
+    elif pod is not None and pod in POD_RANGE:
+        base = day.day if day and day.day else _pod_day(pod, ctx)
+        low, high = POD_RANGE[pod]
+        _set_range(when, times.at(base, low, 0, ctx.tz), times.at(base, high, 0, ctx.tz))
+    elif span and span.day and span.until:
+        _set_range(when, times.midnight(span.day, ctx.tz), times.midnight(span.until, ctx.tz))
+    elif day and day.day:
+        _set_range(when, times.midnight(day.day, ctx.tz),
+                   times.midnight(day.day + timedelta(days=1), ctx.tz))
+
+
+def _pod_day(pod: str, ctx: Context) -> date:
+    """Today, unless that part of today is already over."""
+    _, high = POD_RANGE[pod]
+    return ctx.today if ctx.now.hour < high else ctx.today + timedelta(days=1)
+
+
+def _set_range(when: When, start: datetime, end: datetime) -> None:
+    when.range_start, when.range_end = start, end
