@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -12,7 +11,7 @@ from typer.core import TyperGroup
 class AureliusGroup(TyperGroup):
     """Turns Aurelius errors into a one-line message and exit status 1, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         from core.errors import AureliusError
 
         try:

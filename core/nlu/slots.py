@@ -1,0 +1,253 @@
+"""Assembling the slots of each intent from the recognised pieces of a sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from core.nlu import mail, recurrence, times
+from core.nlu.lexicon import Text
+from core.nlu.pieces import Context
+from core.nlu.quickadd import Tokens
+from core.nlu.temporal import POD_INSTANT, When
+from core.nlu.titles import carve, extend_left, tidy
+
+Slots = dict[str, object]
+
+
+@dataclass
+class Sentence:
+    """A sentence with everything recognised in it, ready for slot filling."""
+
+    text: Text
+    mask: str  # norm with quoted titles blanked
+    start: int  # after a bot prefix / slash command
+    ctx: Context
+    when: When
+    repeat: recurrence.Repeat | None
+    tokens: Tokens
+    quoted: list[tuple[int, int]]
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+_COMMANDS = {
+    "reminder.add": re.compile(
+        r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
+        r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
+        r"notify|buzz|text|message|wake)\s+me|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
+        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know)\b\s*:?"),
+    "task.add": re.compile(
+        r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
+        r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo|to-?do|i\s+(?:need|have|got)\s+"
+        r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
+        r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
+        r"i\s+must|add)\b\s*:?"),
+    "task.complete": re.compile(
+        r"^\s*(?:(?:done|completed?|finished|did)\s*[:\-–]?\s*(?:with\b)?|(?:mark|set)\b|"
+        r"(?:tick|check|cross|strike)(?:\s+off)?\b|(?:i\s+)?(?:just\s+)?(?:have\s+)?"
+        r"(?:finished|completed|did)\b|(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)"
+        r"\b\s*:?)|\s(?:as\s+)?(?:done|complete|completed|finished|off)(?:\s+(?:please|now))?"
+        r"\s*[.!]*\s*$|\s(?:is|are)\s+(?:done|finished|completed)\b"),
+    "event.add": re.compile(
+        r"^\s*(?:please\s+)?(?:schedule|set\s+up|arrange|organi[sz]e|book|block(?:\s+off|\s+out)?"
+        r"|hold|reserve|pencil\s+in|put|add|create|make|set|plan|calendar)\b(?:\s+(?:an?\s+|new\s+)?"
+        r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|\b(?:on|to|in|into)\s+(?:my|the|our)"
+        r"\s+(?:calendar|schedule|diary)\b"),
+}
+_RESOURCE_FOR = re.compile(r"^(?:book|reserve|block|hold)\b")
+
+
+def build(intent: str, s: Sentence) -> Slots:
+    builder = _BUILDERS.get(intent)
+    return builder(s) if builder else {}
+
+
+def _removed(s: Sentence, intent: str, durations: bool) -> list[tuple[int, int]]:
+    dead: list[tuple[int, int]] = []
+    for piece in s.when.pieces:
+        if piece.kind == "duration" and not durations:
+            continue
+        dead.append((extend_left(s.mask, piece.start), piece.end))
+        s.spans.append((piece.start, piece.end, piece.kind))
+    if s.repeat:
+        dead.append((extend_left(s.mask, s.repeat.start), s.repeat.end))
+    dead.extend((a, b) for a, b, _ in s.tokens.spans)
+    command = _COMMANDS.get(intent)
+    if command:
+        dead.extend(m.span() for m in command.finditer(s.mask, s.start))
+    return dead
+
+
+def title(s: Sentence, intent: str, durations: bool = False) -> str | None:
+    if s.quoted:
+        a, b = s.quoted[0]
+        return s.text.raw_slice(a, b).strip() or None
+    dead = _removed(s, intent, durations)
+    value = tidy(carve(s.text, s.start, len(s.mask), dead), filler=True)
+    if intent == "event.add" and _RESOURCE_FOR.search(s.mask[s.start:].lstrip()):
+        # "book the conference room for a workshop": the event is what it is for.
+        head, sep, tail = value.rpartition(" for ")
+        value = tidy(tail, filler=True) if sep and tail else value
+    return value or None
+
+
+def _common(s: Sentence) -> Slots:
+    slots: Slots = {}
+    if s.tokens.priority is not None:
+        slots["priority"] = s.tokens.priority
+    if s.tokens.tags:
+        slots["tags"] = s.tokens.tags
+    if s.tokens.project:
+        slots["project"] = s.tokens.project
+    return slots
+
+
+def _moment(s: Sentence) -> date | datetime | None:
+    """The item's date or time; for a repeat, its first occurrence."""
+    point = s.when.point
+    if s.repeat is None:
+        return point
+    wall = _wall(s, point)
+    not_before = point if type(point) is date and point > s.ctx.today else None
+    first = recurrence.first_occurrence(s.repeat.rule, s.ctx.now, wall, not_before)
+    if first is None:
+        return point
+    return times.localize(first, s.ctx.tz) if wall else first.date()
+
+
+def _wall(s: Sentence, point: date | datetime | None) -> time | None:
+    if isinstance(point, datetime):
+        return point.astimezone(times.zone(s.ctx.tz)).time().replace(second=0, microsecond=0)
+    if s.repeat and s.repeat.pod:
+        return time(POD_INSTANT.get(s.repeat.pod, 9))
+    return None
+
+
+def _with_repeat(s: Sentence, slots: Slots) -> None:
+    if s.repeat:
+        slots["recurrence"] = s.repeat.rule
+        s.spans.append((s.repeat.start, s.repeat.end, "recurrence"))
+
+
+def _task_add(s: Sentence) -> Slots:
+    slots = _common(s)
+    name = title(s, "task.add")
+    if name:
+        slots["title"] = name
+    moment = _moment(s)
+    if moment is not None:
+        slots["due"] = moment
+    _with_repeat(s, slots)
+    return slots
+
+
+def _reminder(s: Sentence) -> Slots:
+    slots = _common(s)
+    name = title(s, "reminder.add")
+    if name:
+        slots["title"] = name
+    moment = _moment(s)
+    if moment is not None:
+        slots["remind_at"] = moment
+    _with_repeat(s, slots)
+    return slots
+
+
+def _complete(s: Sentence) -> Slots:
+    name = title(s, "task.complete")
+    return {"title": name} if name else {}
+
+
+def _event_add(s: Sentence) -> Slots:
+    slots = _common(s)
+    name = title(s, "event.add", durations=True)
+    if name:
+        slots["title"] = name
+    start, end = _event_times(s)
+    if start is not None:
+        slots["start"] = start
+    if end is not None and start is not None:
+        slots["end"] = end
+        slots["duration_minutes"] = int((end - start).total_seconds() // 60)
+    elif s.when.duration:
+        slots["duration_minutes"] = s.when.duration
+    _with_repeat(s, slots)
+    people = attendees(s)
+    if people:
+        slots["attendees"] = people
+    return slots
+
+
+def _event_times(s: Sentence) -> tuple[datetime | None, datetime | None]:
+    moment = _moment(s)
+    if moment is None:
+        return None, None
+    if not isinstance(moment, datetime):
+        start = times.midnight(moment, s.ctx.tz)  # a whole-day event
+        return start, times.midnight(moment + timedelta(days=1), s.ctx.tz)
+    end = s.when.end if s.repeat is None else None
+    if end is None and s.when.duration:
+        end = times.elapsed(moment, timedelta(minutes=s.when.duration), s.ctx.tz)
+    return moment, end
+
+
+def _range(s: Sentence) -> Slots:
+    slots = _common(s)
+    if s.when.range_start is not None:
+        slots["start"] = s.when.range_start
+    if s.when.range_end is not None:
+        slots["end"] = s.when.range_end
+    for piece in s.when.pieces:
+        s.spans.append((piece.start, piece.end, piece.kind))
+    return slots
+
+
+def _free(s: Sentence) -> Slots:
+    slots = _range(s)
+    if s.when.duration:
+        slots["duration_minutes"] = s.when.duration
+    return slots
+
+
+def _send(s: Sentence) -> Slots:
+    return mail.send_slots(s.text, s.mask, s.start)
+
+
+def _search(s: Sentence) -> Slots:
+    dead = [(p.start, p.end) for p in s.when.pieces if p.kind != "duration"]
+    query = mail.search_query(s.text, s.mask, s.start, dead)
+    return {"query": query} if query else {}
+
+
+_NAME_END = re.compile(r"\b(?:about|re|regarding|to|for|at|on|in|from|every|by|via|over|who|"
+                       r"that|tomorrow|today|tonight|next|this|and\s+(?:discuss|talk|go))\b"
+                       r"|[:;.!?(]")
+
+
+def attendees(s: Sentence) -> list[str]:
+    """People after "with": "with Sara and Tom" -> [Sara, Tom]."""
+    m = re.search(r"\bwith\s+", s.mask[s.start:])
+    if m is None:
+        return []
+    begin = s.start + m.end()
+    stop = _NAME_END.search(s.mask, begin)
+    end = stop.start() if stop else len(s.mask)
+    for piece in s.when.pieces:
+        if piece.start >= begin:
+            end = min(end, extend_left(s.mask, piece.start))
+    people: list[str] = []
+    for part in re.finditer(r"[^,&]+", s.mask[begin:end]):
+        for name in re.split(r"\s+and\s+", part[0]):
+            a = begin + part.start() + part[0].find(name)
+            raw = s.text.raw_slice(a, a + len(name.rstrip())).strip()
+            if raw and len(raw.split()) <= 4:
+                people.append(raw)
+    return people
+
+
+_BUILDERS = {
+    "task.add": _task_add, "reminder.add": _reminder, "task.complete": _complete,
+    "event.add": _event_add, "event.list": _range, "task.list": _range, "brief": _range,
+    "event.free": _free, "email.send": _send, "email.search": _search,
+}
