@@ -53,8 +53,13 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         "clock": clock,
         "users": UserService(db),
         "tasks": TaskService(db, clock, _weights(settings)),
-        "calendar": CalendarService(db, clock, Workday(time.fromisoformat(settings.workday_start),
-                                                       time.fromisoformat(settings.workday_end))),
+        "calendar": CalendarService(
+            db,
+            clock,
+            Workday(
+                time.fromisoformat(settings.workday_start), time.fromisoformat(settings.workday_end)
+            ),
+        ),
         "calendar_files": CalendarFiles(db),
         "reminders": ReminderService(db, clock),
     }
@@ -86,7 +91,10 @@ def _clock(settings: Settings) -> Clock:
 
 def _weights(settings: Settings) -> UrgencyCoefficients:
     return UrgencyCoefficients(
-        due=settings.urgency_due, priority=settings.urgency_priority, age=settings.urgency_age,
-        age_max_days=settings.urgency_age_max_days, tags=settings.urgency_tags,
+        due=settings.urgency_due,
+        priority=settings.urgency_priority,
+        age=settings.urgency_age,
+        age_max_days=settings.urgency_age_max_days,
+        tags=settings.urgency_tags,
         project=settings.urgency_project,
     )

@@ -38,6 +38,7 @@ def _validated(name: str, value: str) -> Any:
     from pydantic import TypeAdapter, ValidationError
 
     field = Settings.model_fields[name]
+    assert field.annotation is not None
     try:
         typed = TypeAdapter(field.annotation).validate_python(value)
         Settings.model_validate({name: typed})  # field validators (e.g. the time zone check)

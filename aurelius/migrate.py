@@ -48,5 +48,6 @@ def ensure_schema(engine: Engine) -> None:
         upgrade(engine)
         return
     found = revision or "empty"
-    raise ConfigError(f"The database schema is {found}, Aurelius needs {HEAD}. "
-                      "Run `aurelius db upgrade` first.")
+    raise ConfigError(
+        f"The database schema is {found}, Aurelius needs {HEAD}. Run `aurelius db upgrade` first."
+    )

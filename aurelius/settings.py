@@ -173,5 +173,7 @@ def load_settings(**overrides: Any) -> Settings:
         problems = "; ".join(
             f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in exc.errors()
         )
-        raise ConfigError(f"Invalid configuration ({problems}). Check {config_path()} "
-                          "and your AURELIUS_* environment variables.") from None
+        raise ConfigError(
+            f"Invalid configuration ({problems}). Check {config_path()} "
+            "and your AURELIUS_* environment variables."
+        ) from None

@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 class AureliusGroup(TyperGroup):
     """Turns Aurelius errors into a one-line message and exit status 1, never a traceback."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         from core.errors import AureliusError
 
         try:
@@ -22,5 +22,6 @@ class AureliusGroup(TyperGroup):
 
 
 def group(help_text: str) -> typer.Typer:
-    return typer.Typer(help=help_text, cls=AureliusGroup, no_args_is_help=True,
-                       pretty_exceptions_enable=False)
+    return typer.Typer(
+        help=help_text, cls=AureliusGroup, no_args_is_help=True, pretty_exceptions_enable=False
+    )

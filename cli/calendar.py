@@ -17,18 +17,30 @@ if TYPE_CHECKING:
 
 app = group("Calendar: events, agenda, free time, iCalendar import and export.")
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-Occurrence = Annotated[str | None, typer.Option(help="Only the occurrence on this date (repeating events).")]
+Occurrence = Annotated[
+    str | None, typer.Option(help="Only the occurrence on this date (repeating events).")
+]
 
 
 @app.command("add")
-def add(title: str,
-        start: Annotated[str, typer.Option("--start", "-s", help="Start, e.g. '2026-12-02 14:00'.")],
-        duration: Annotated[str | None, typer.Option("--duration", "-D", help="Length, e.g. 45m or 1h30m.")] = None,
-        end: Annotated[str | None, typer.Option("--end", "-e", help="End time instead of a duration.")] = None,
-        location: Annotated[str | None, typer.Option("--location", "-l")] = None,
-        attendee: Annotated[list[str] | None, typer.Option("--attendee", "-a", help="Repeat for more.")] = None,
-        repeat: Annotated[str | None, typer.Option("--repeat", "-r", help="RRULE, e.g. FREQ=WEEKLY;BYDAY=MO.")] = None,
-        as_json: Json = False) -> None:
+def add(
+    title: str,
+    start: Annotated[str, typer.Option("--start", "-s", help="Start, e.g. '2026-12-02 14:00'.")],
+    duration: Annotated[
+        str | None, typer.Option("--duration", "-D", help="Length, e.g. 45m or 1h30m.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", "-e", help="End time instead of a duration.")
+    ] = None,
+    location: Annotated[str | None, typer.Option("--location", "-l")] = None,
+    attendee: Annotated[
+        list[str] | None, typer.Option("--attendee", "-a", help="Repeat for more.")
+    ] = None,
+    repeat: Annotated[
+        str | None, typer.Option("--repeat", "-r", help="RRULE, e.g. FREQ=WEEKLY;BYDAY=MO.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
     """Add an event (a bare date makes an all-day event)."""
     from core.services.calendars import NewEvent
     from core.timeutil import add_elapsed
@@ -36,67 +48,110 @@ def add(title: str,
     first = context.when(start)
     all_day = not isinstance(first, datetime)
     begin = context.instant(start)
-    length = context.duration(duration) if duration else timedelta(days=1 if all_day else 0, hours=0 if all_day else 1)
+    length = (
+        context.duration(duration)
+        if duration
+        else timedelta(days=1 if all_day else 0, hours=0 if all_day else 1)
+    )
     finish = context.instant(end) if end else add_elapsed(begin, length)
-    event = context.services().calendar.add(context.user_id(), NewEvent(
-        title=title, start=begin, end=finish, all_day=all_day, location=location,
-        attendees=tuple(attendee or ()), recurrence=context.repeat(repeat)))
+    event = context.services().calendar.add(
+        context.user_id(),
+        NewEvent(
+            title=title,
+            start=begin,
+            end=finish,
+            all_day=all_day,
+            location=location,
+            attendees=tuple(attendee or ()),
+            recurrence=context.repeat(repeat),
+        ),
+    )
     if as_json:
         render.print_json(event)
     else:
-        render.say(f"Added #{event.id} {event.title}: {_span(event)}"
-                   + (f", repeats {event.recurrence}" if event.recurrence else "") + ".")
+        render.say(
+            f"Added #{event.id} {event.title}: {_span(event)}"
+            + (f", repeats {event.recurrence}" if event.recurrence else "")
+            + "."
+        )
 
 
 @app.command("agenda")
-def agenda(day: Annotated[bool, typer.Option("--day", help="One day.")] = False,
-           week: Annotated[bool, typer.Option("--week", help="The Monday-to-Sunday week.")] = False,
-           on: Annotated[str | None, typer.Option("--on", "--date", help="Which day (default today).")] = None,
-           as_json: Json = False) -> None:
+def agenda(
+    day: Annotated[bool, typer.Option("--day", help="One day.")] = False,
+    week: Annotated[bool, typer.Option("--week", help="The Monday-to-Sunday week.")] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", "--date", help="Which day (default today).")
+    ] = None,
+    as_json: Json = False,
+) -> None:
     """Upcoming events: the next 7 days, one day (--day) or a calendar week (--week)."""
     from core.timeutil import day_bounds
 
     first = context.day(on)
     if week:
         first -= timedelta(days=first.weekday())
-    span = 1 if day else 7
+    last = first + timedelta(days=0 if day else 6)
     start, _ = day_bounds(first, context.timezone())
-    _, end = day_bounds(first + timedelta(days=span - 1), context.timezone())
+    _, end = day_bounds(last, context.timezone())
     events = context.services().calendar.agenda(context.user_id(), start, end)
     if as_json:
         render.print_json(events)
         return
-    render.table(f"Agenda {render.when(first)} – {render.when(first + timedelta(days=span - 1))} ({context.timezone()})",
-                 ["ID", "When", "Title", "Location"],
-                 ([str(e.id), _span(e, zone=False), e.title + (" ↻" if e.recurrence else ""), e.location or ""] for e in events),
-                 "Nothing on the calendar.")
+    render.table(
+        f"Agenda {render.when(first)} – {render.when(last)} ({context.timezone()})",
+        ["ID", "When", "Title", "Location"],
+        (
+            [
+                str(e.id),
+                _span(e, zone=False),
+                e.title + (" ↻" if e.recurrence else ""),
+                e.location or "",
+            ]
+            for e in events
+        ),
+        "Nothing on the calendar.",
+    )
 
 
 @app.command("free")
-def free(on: Annotated[str | None, typer.Option("--on", help="Day to search (default today).")] = None,
-         minimum: Annotated[str, typer.Option("--min", help="Shortest useful slot, e.g. 60m.")] = "30m",
-         as_json: Json = False) -> None:
+def free(
+    on: Annotated[str | None, typer.Option("--on", help="Day to search (default today).")] = None,
+    minimum: Annotated[str, typer.Option("--min", help="Shortest useful slot, e.g. 60m.")] = "30m",
+    as_json: Json = False,
+) -> None:
     """Free slots within working hours."""
     target = context.day(on)
     slots = context.services().calendar.free(context.user_id(), target, context.duration(minimum))
     if as_json:
         render.print_json(slots)
         return
-    render.table(f"Free on {render.when(target)} ({context.timezone()})", ["From", "To", "Length"],
-                 ([f"{s.start:%H:%M}", f"{s.end:%H:%M}", f"{s.minutes} min"] for s in slots),
-                 "No free slot that long in working hours.")
+    render.table(
+        f"Free on {render.when(target)} ({context.timezone()})",
+        ["From", "To", "Length"],
+        ([f"{s.start:%H:%M}", f"{s.end:%H:%M}", f"{s.minutes} min"] for s in slots),
+        "No free slot that long in working hours.",
+    )
 
 
 @app.command("import")
-def import_(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]) -> None:
+def import_(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
     """Import an .ics file (events matched by UID, so re-importing is safe)."""
     report = context.services().calendar_files.import_ics(context.user_id(), path.read_bytes())
-    render.say(f"Imported {path.name}: {report.created} new, {report.updated} updated, "
-               f"{report.exceptions} occurrence changes, {report.skipped} skipped.")
+    render.say(
+        f"Imported {path.name}: {report.created} new, {report.updated} updated, "
+        f"{report.exceptions} occurrence changes, {report.skipped} skipped."
+    )
 
 
 @app.command("export")
-def export(output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")] = None) -> None:
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+) -> None:
     """Export every event as iCalendar."""
     data = context.services().calendar_files.export_ics(context.user_id())
     if output:
@@ -113,8 +168,11 @@ def remove(event_id: int, occurrence: Occurrence = None) -> None:
 
 
 @app.command("move")
-def move(event_id: int, to: Annotated[str, typer.Option("--to", help="New start time.")],
-         occurrence: Occurrence = None) -> None:
+def move(
+    event_id: int,
+    to: Annotated[str, typer.Option("--to", help="New start time.")],
+    occurrence: Occurrence = None,
+) -> None:
     """Move an event (or one occurrence), keeping its length."""
     when = context.instant(occurrence) if occurrence else None
     event = context.services().calendar.move(context.user_id(), event_id, when, context.instant(to))

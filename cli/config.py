@@ -61,8 +61,10 @@ def upgrade() -> None:
     engine = make_engine(load_settings().effective_database_url)
     before = current_revision(engine)
     run_upgrade(engine)
-    render.say(f"Database at revision {current_revision(engine)} (was {before or 'empty'}): "
-               f"{engine.url.render_as_string(hide_password=True)}")
+    render.say(
+        f"Database at revision {current_revision(engine)} (was {before or 'empty'}): "
+        f"{engine.url.render_as_string(hide_password=True)}"
+    )
 
 
 @db_app.command("current")
@@ -84,5 +86,7 @@ def _hide_password(url: str) -> str:
 def _visible(values: dict[str, Any]) -> dict[str, Any]:
     from aurelius.settings import SECRET_FIELDS
 
-    return {key: ("********" if key in SECRET_FIELDS and value else value)
-            for key, value in values.items()}
+    return {
+        key: ("********" if key in SECRET_FIELDS and value else value)
+        for key, value in values.items()
+    }

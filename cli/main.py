@@ -11,7 +11,9 @@ from cli.app import AureliusGroup
 
 app = typer.Typer(
     help="Aurelius, your digital chief of staff: tasks, calendar and reminders.",
-    cls=AureliusGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+    cls=AureliusGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 app.add_typer(tasks.app, name="task")
 app.add_typer(calendar.app, name="cal")
@@ -30,8 +32,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Aurelius, your digital chief of staff."""
 

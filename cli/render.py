@@ -37,8 +37,7 @@ def when(value: date | datetime | None, *, zone: bool = True) -> str:
     return text if zone else text.removesuffix(f" {context.timezone()}")
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]],
-          empty: str) -> None:
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> None:
     from rich.table import Table
     from rich.text import Text
 

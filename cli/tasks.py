@@ -14,48 +14,81 @@ if TYPE_CHECKING:
 
 app = group("Tasks: add, list by urgency, complete, edit, undo.")
 
-Due = Annotated[str | None, typer.Option("--due", "-d", help="Due date or time, e.g. 2026-12-01 or '2026-12-03 09:00'.")]
-Priority = Annotated[int | None, typer.Option("--priority", "-p", min=1, max=4, help="1 (highest) to 4.")]
+Due = Annotated[
+    str | None,
+    typer.Option("--due", "-d", help="Due date or time, e.g. 2026-12-01 or '2026-12-03 09:00'."),
+]
+Priority = Annotated[
+    int | None, typer.Option("--priority", "-p", min=1, max=4, help="1 (highest) to 4.")
+]
 Tags = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat for more.")]
 Project = Annotated[str | None, typer.Option("--project", "-P", help="Project name.")]
-Repeat = Annotated[str | None, typer.Option("--repeat", "-r", help="Repeat rule, e.g. FREQ=WEEKLY;BYDAY=MO.")]
+Repeat = Annotated[
+    str | None, typer.Option("--repeat", "-r", help="Repeat rule, e.g. FREQ=WEEKLY;BYDAY=MO.")
+]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.command("add")
-def add(title: str, due: Due = None, priority: Priority = None, tag: Tags = None,
-        project: Project = None, repeat: Repeat = None,
-        notes: Annotated[str, typer.Option(help="Free-form notes.")] = "",
-        as_json: Json = False) -> None:
+def add(
+    title: str,
+    due: Due = None,
+    priority: Priority = None,
+    tag: Tags = None,
+    project: Project = None,
+    repeat: Repeat = None,
+    notes: Annotated[str, typer.Option(help="Free-form notes.")] = "",
+    as_json: Json = False,
+) -> None:
     """Add a task."""
     task = context.services().tasks.add(
-        context.user_id(), title, due=context.when(due) if due else None,
-        priority=priority or 4, tags=tag or [], project=project,
-        recurrence_rule=context.repeat(repeat), notes=notes)
+        context.user_id(),
+        title,
+        due=context.when(due) if due else None,
+        priority=priority or 4,
+        tags=tag or [],
+        project=project,
+        recurrence_rule=context.repeat(repeat),
+        notes=notes,
+    )
     _confirm("Added", task, as_json)
 
 
 @app.command("list")
-def list_(overdue: Annotated[bool, typer.Option(help="Only overdue tasks.")] = False,
-          today: Annotated[bool, typer.Option(help="Only tasks due today.")] = False,
-          tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
-          project: Project = None,
-          search: Annotated[str | None, typer.Option("--search", "-s", help="Text in title or notes.")] = None,
-          done: Annotated[bool, typer.Option(help="Completed tasks instead.")] = False,
-          explain: Annotated[bool, typer.Option(help="Show the urgency terms.")] = False,
-          as_json: Json = False) -> None:
+def list_(
+    overdue: Annotated[bool, typer.Option(help="Only overdue tasks.")] = False,
+    today: Annotated[bool, typer.Option(help="Only tasks due today.")] = False,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    project: Project = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Text in title or notes.")
+    ] = None,
+    done: Annotated[bool, typer.Option(help="Completed tasks instead.")] = False,
+    explain: Annotated[bool, typer.Option(help="Show the urgency terms.")] = False,
+    as_json: Json = False,
+) -> None:
     """List tasks, most urgent first."""
     from core.services.tasks import TaskFilter
 
-    where = TaskFilter(status="done" if done else "pending", overdue=overdue, today=today,
-                       tag=tag, project=project, search=search)
-    tasks = context.services().tasks.list(context.user_id(), where)
+    where = TaskFilter(
+        status="done" if done else "pending",
+        overdue=overdue,
+        today=today,
+        tag=tag,
+        project=project,
+        search=search,
+    )
+    tasks = context.services().tasks.ranked(context.user_id(), where)
     if as_json:
         render.print_json(tasks)
         return
     columns = ["ID", "P", "Title", "Due", "Tags", "Project", "Urgency"]
-    render.table(f"Tasks ({context.timezone()})", columns + (["Why"] if explain else []),
-                 (_row(task, explain) for task in tasks), "No tasks match.")
+    render.table(
+        f"Tasks ({context.timezone()})",
+        columns + (["Why"] if explain else []),
+        (_row(task, explain) for task in tasks),
+        "No tasks match.",
+    )
 
 
 @app.command("next")
@@ -67,7 +100,9 @@ def next_(as_json: Json = False) -> None:
     elif as_json:
         render.print_json(task)
     else:
-        render.say(f"#{task.id} {task.title}" + (f" (due {render.when(task.due)})" if task.due else ""))
+        render.say(
+            f"#{task.id} {task.title}" + (f" (due {render.when(task.due)})" if task.due else "")
+        )
         render.say(f"Urgency {task.urgency:.2f} = " + _why(task))
 
 
@@ -82,14 +117,19 @@ def done(task_ids: Annotated[list[int], typer.Argument(help="Task id(s).")]) -> 
 
 
 @app.command("edit")
-def edit(task_id: int, title: Annotated[str | None, typer.Option(help="New title.")] = None,
-         due: Due = None,
-         no_due: Annotated[bool, typer.Option("--no-due", help="Remove the due date.")] = False,
-         priority: Priority = None, tag: Tags = None, project: Project = None,
-         repeat: Repeat = None,
-         no_repeat: Annotated[bool, typer.Option("--no-repeat", help="Stop repeating.")] = False,
-         notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
-         as_json: Json = False) -> None:
+def edit(
+    task_id: int,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    due: Due = None,
+    no_due: Annotated[bool, typer.Option("--no-due", help="Remove the due date.")] = False,
+    priority: Priority = None,
+    tag: Tags = None,
+    project: Project = None,
+    repeat: Repeat = None,
+    no_repeat: Annotated[bool, typer.Option("--no-repeat", help="Stop repeating.")] = False,
+    notes: Annotated[str | None, typer.Option(help="Replace the notes.")] = None,
+    as_json: Json = False,
+) -> None:
     """Change a task."""
     changes: dict[str, Any] = {"title": title, "priority": priority, "tags": tag, "notes": notes}
     if due or no_due:
@@ -128,13 +168,25 @@ def _confirm(verb: str, task: TaskView, as_json: bool) -> None:
 
 
 def _row(task: TaskView, explain: bool) -> list[str]:
-    row = [str(task.id), f"p{task.priority}", task.title, render.when(task.due, zone=False),
-           " ".join(f"#{tag}" for tag in task.tags), task.project or "", f"{task.urgency:.1f}"]
+    row = [
+        str(task.id),
+        f"p{task.priority}",
+        task.title,
+        render.when(task.due, zone=False),
+        " ".join(f"#{tag}" for tag in task.tags),
+        task.project or "",
+        f"{task.urgency:.1f}",
+    ]
     return row + ([_why(task, detail=False)] if explain else [])
 
 
 def _why(task: TaskView, detail: bool = True) -> str:
     shown = [t for t in task.urgency_terms if round(t.contribution, 2) > 0]
-    return " + ".join(f"{t.name} {t.contribution:.2f}"
-                      + (f" ({t.factor:.2f}×{t.coefficient:g})" if detail else "")
-                      for t in shown) or "nothing pressing"
+    return (
+        " + ".join(
+            f"{t.name} {t.contribution:.2f}"
+            + (f" ({t.factor:.2f}×{t.coefficient:g})" if detail else "")
+            for t in shown
+        )
+        or "nothing pressing"
+    )

@@ -36,7 +36,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """Hands out sessions; `transaction()` is the unit of work (commit on success, else roll back)."""
+    """Hands out sessions; `transaction()` is the unit of work (commit, or roll back on error)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -16,18 +16,25 @@ def rule_for(body: str, local_start: datetime) -> object:
     try:
         return rrulestr(body.removeprefix("RRULE:"), dtstart=local_start)
     except (ValueError, TypeError) as exc:
-        raise Invalid(f"Cannot use repeat rule {body!r} ({exc}); write an RRULE such as "
-                      "FREQ=WEEKLY;BYDAY=MO,WE or a phrase like 'every monday'.") from None
+        raise Invalid(
+            f"Cannot use repeat rule {body!r} ({exc}); write an RRULE such as "
+            "FREQ=WEEKLY;BYDAY=MO,WE or a phrase like 'every monday'."
+        ) from None
 
 
-def next_due(body: str, due: date | datetime, tz_name: str, not_before: date) -> date | datetime | None:
+def next_due(
+    body: str, due: date | datetime, tz_name: str, not_before: date
+) -> date | datetime | None:
     """The next occurrence after `due` that falls on or after `not_before` (a local date).
 
     A recurring task completed late does not spawn the occurrences it missed: the next one
     is the first that is still ahead, as in Todoist.
     """
     timed = isinstance(due, datetime)
-    local = due.astimezone(zone(tz_name)).replace(tzinfo=None) if timed else _midnight(due)
+    if isinstance(due, datetime):
+        local = due.astimezone(zone(tz_name)).replace(tzinfo=None)
+    else:
+        local = _midnight(due)
     rule = rule_for(body, local)
     floor = local
     if not_before > local.date():
@@ -39,7 +46,11 @@ def next_due(body: str, due: date | datetime, tz_name: str, not_before: date) ->
 
 
 def occurrences(
-    body: str, start: datetime, tz_name: str, window_start: datetime, window_end: datetime,
+    body: str,
+    start: datetime,
+    tz_name: str,
+    window_start: datetime,
+    window_end: datetime,
     length: timedelta,
 ) -> Iterator[datetime]:
     """Start instants of the occurrences that overlap [window_start, window_end)."""

@@ -87,4 +87,11 @@ def _day_label(day: date, now: datetime | None, tz_name: str) -> str:
 def format_duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    return " ".join(part for part in (f"{hours}h" if hours else "", f"{minutes}m" if minutes else "") if part) or "0m"
+    return (
+        " ".join(
+            part
+            for part in (f"{hours}h" if hours else "", f"{minutes}m" if minutes else "")
+            if part
+        )
+        or "0m"
+    )

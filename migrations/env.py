@@ -30,8 +30,9 @@ def main() -> None:
         from aurelius.settings import load_settings
 
         url = load_settings().effective_database_url
-    engine = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.",
-                                poolclass=pool.NullPool)
+    engine = engine_from_config(
+        {"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool
+    )
     with engine.connect() as connection:
         run(connection)
 

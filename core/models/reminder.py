@@ -10,7 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.models.base import Base, UTCDateTime, utcnow
 
 SCHEDULED, SENT, ACKNOWLEDGED, CANCELLED, MISSED = (
-    "scheduled", "sent", "acknowledged", "cancelled", "missed",
+    "scheduled",
+    "sent",
+    "acknowledged",
+    "cancelled",
+    "missed",
 )
 
 

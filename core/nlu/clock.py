@@ -66,7 +66,10 @@ def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, 0 if m[1] == "midnight" else 12, 0, "24")
 
 
-@rule(r"\b(?:in\s+the\s+|this\s+|during\s+the\s+)?(morning|afternoon|evening|night)\b"
+@rule(r"\b(?:in\s+the\s+|this\s+|during\s+the\s+)?(?<!movie\s)(?<!game\s)(?<!date\s)"
+      r"(?<!poker\s)(?<!quiz\s)(?<!trivia\s)(?<!pizza\s)(?<!girls\s)(?<!karaoke\s)"
+      r"(?<!opening\s)(?<!good\s)(morning|afternoon|evening|night)\b(?!\s+(?:run|routine|"
+      r"person|shift|class|classes|walk|meds|pages|owl|out|school))"
       r"|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b")
 def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")

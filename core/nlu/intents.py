@@ -32,7 +32,7 @@ TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
     r"task|task|todo|to-?do|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
-    r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b")
+    r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|many|long|far|old)|how's\s+the\s+weather|"
     r"what\s+(?:is|are|was|were)\s+(?:a|an|the\s+(?:best|difference|capital|meaning|"
@@ -168,9 +168,9 @@ def _is_event_add(text: str, s: Signals) -> bool:
         return True
     if BOOK.search(text) and s.has_when:
         return True
-    lead = text.split(" ", 1)[0] if text else ""
-    verb_led = bool(TASK_VERB.search(text)) and lead not in ("book",)
-    if APPOINTMENT.search(text) and (s.has_clock or s.has_when) and not verb_led:
+    noun = APPOINTMENT.search(text)
+    verb_led = bool(TASK_VERB.search(text)) and not (noun and noun.start() == 0)
+    if noun and (s.has_clock or s.has_when) and not verb_led:
         return True
     return bool(re.search(r"\bwith\s+\w", text) and s.has_clock and not verb_led
                 and not CHAT_TAIL.search(text))
@@ -192,8 +192,7 @@ _ORDERED = [
     (lambda t, s: bool(COMPLETE.search(t)), "task.complete", 0.9),
     (lambda t, s: bool(EMAIL_SEARCH.search(t)), "email.search", 0.9),
     (lambda t, s: bool(EMAIL_SEND.search(t)), "email.send", 0.9),
-    (lambda t, s: bool(FREE.search(t)) and bool(LIST_OPENER.search(t) or "free" in t
-                                                 or "find" in t), "event.free", 0.85),
+    (lambda t, s: bool(FREE.search(t)), "event.free", 0.85),
     (_is_task_list, "task.list", 0.85),
     (_is_list, "event.list", 0.85),
     (_is_event_add, "event.add", 0.85),

@@ -99,8 +99,8 @@ _NOISE = {
     "is", "are", "there", "have", "has", "that", "which", "pull", "open", "fetch", "list",
     "recent", "latest", "of", "on", "to", "received", "receive", "gotten", "threads",
     "thread", "where", "what", "whats", "what's", "some", "new", "can", "you", "those",
-    "these", "them", "it", "from", "sent", "by", "read", "and", "or", "mails", "e-mails",
-    "e-mail", "old", "do", "we", "be", "was", "were", "any", "emailed", "s",
+    "these", "them", "it", "from", "sent", "by", "read", "and", "or", "e-mails",
+    "e-mail", "old", "do", "we", "be", "was", "were", "emailed", "s",
 }
 
 

@@ -52,6 +52,10 @@ def _priority(mask: str, found: Tokens) -> None:
 
 
 def _project(text: Text, mask: str, found: Tokens) -> None:
+    chars = list(mask)
+    for a, b, _ in found.spans:
+        chars[a:b] = " " * (b - a)
+    mask = "".join(chars)  # "the Operations project p2": p2 is a priority, not a name
     for pattern in (_PROJECT_AFTER, _PROJECT_BEFORE):
         m = pattern.search(mask)
         if not m:

@@ -70,6 +70,9 @@ def _fixed(body: str) -> object:
     return lambda m: body
 
 
+# "weekly on monday" / "daily:" repeat; "quarterly review" is an adjective, not a repeat.
+_ADVERB_END = (r"(?=\s*(?:$|[:,.;!?)\-]|(?:on|at|from|starting|until|in|for|by|before|after|"
+               r"around|each|every|p[1-4])\b|[#@\d]))")
 _OTHER = r"(?:(?P<other>other|second|alternate)\s+|(?P<count>" + NUM + r")\s+)?"
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b" + _EVERY + r"\s+(?:single\s+)?(?:week|work|business)\s*days?\b"
@@ -97,7 +100,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<unit>days?|weeks?|months?|years?|"
                 r"hours?|minutes?|quarters?)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?"), _unit),
     (re.compile(r"\b(?P<unit>daily|weekly|biweekly|fortnightly|monthly|quarterly|yearly|"
-                r"annually|hourly|nightly)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?"), None),
+                r"annually|hourly|nightly)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?" + _ADVERB_END),
+     None),
     (re.compile(r"\b" + _EVERY + r"\s+(?:(?P<other>other)\s+)?(?P<pod>morning|afternoon|evening|"
                 r"night)\b"), None),
 ]

@@ -39,7 +39,7 @@ _COMMANDS = {
         r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know)\b\s*:?"),
     "task.add": re.compile(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
-        r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo|to-?do|i\s+(?:need|have|got)\s+"
+        r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
         r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add)\b\s*:?"),

@@ -57,11 +57,19 @@ class CalendarService:
 
     def _insert(self, session: Session, user_id: int, new: NewEvent, tz: str) -> Event:
         _check(new, tz)
-        event = Event(user_id=user_id, uid=new.uid or f"{uuid.uuid4()}@aurelius",
-                      title=new.title.strip(), start_at=new.start, end_at=new.end, timezone=tz,
-                      all_day=new.all_day, location=new.location or None,
-                      attendees=list(new.attendees), notes=new.notes,
-                      recurrence=new.recurrence or None)
+        event = Event(
+            user_id=user_id,
+            uid=new.uid or f"{uuid.uuid4()}@aurelius",
+            title=new.title.strip(),
+            start_at=new.start,
+            end_at=new.end,
+            timezone=tz,
+            all_day=new.all_day,
+            location=new.location or None,
+            attendees=list(new.attendees),
+            notes=new.notes,
+            recurrence=new.recurrence or None,
+        )
         session.add(event)
         session.flush()
         return event
@@ -69,8 +77,10 @@ class CalendarService:
     def agenda(self, user_id: int, start: datetime, end: datetime) -> list[EventView]:
         """Every occurrence overlapping [start, end), in start order."""
         with self.db.transaction() as session:
-            return sorted(self._occurrences(session, user_id, start, end),
-                          key=lambda view: (view.start, view.id))
+            return sorted(
+                self._occurrences(session, user_id, start, end),
+                key=lambda view: (view.start, view.id),
+            )
 
     def day(self, user_id: int, day: date) -> list[EventView]:
         with self.db.transaction() as session:
@@ -91,17 +101,20 @@ class CalendarService:
         with self.db.transaction() as session:
             event = _owned(session, user_id, event_id)
             if occurrence is None:
-                journal.record(session, user_id, ENTITY, event.id, "remove",
-                               journal.snapshot(event))
+                journal.record(
+                    session, user_id, ENTITY, event.id, "remove", journal.snapshot(event)
+                )
                 session.delete(event)
                 return f"Deleted event #{event_id} {event.title!r}."
             original = _occurrence_start(session, event, occurrence)
-            session.add(EventException(event_id=event.id, occurrence_start=original,
-                                       cancelled=True))
+            session.add(
+                EventException(event_id=event.id, occurrence_start=original, cancelled=True)
+            )
             return f"Cancelled the occurrence of {event.title!r} on {original.date()}."
 
-    def move(self, user_id: int, event_id: int, occurrence: datetime | None,
-             new_start: datetime) -> EventView:
+    def move(
+        self, user_id: int, event_id: int, occurrence: datetime | None, new_start: datetime
+    ) -> EventView:
         """Move an event, or only one occurrence of a repeating event, keeping its length."""
         with self.db.transaction() as session:
             event = _owned(session, user_id, event_id)
@@ -109,16 +122,24 @@ class CalendarService:
             if occurrence is None:
                 before = journal.snapshot(event)
                 event.start_at, event.end_at = new_start, add_elapsed(new_start, length)
-                journal.record(session, user_id, ENTITY, event.id, "move", before,
-                               journal.snapshot(event))
+                journal.record(
+                    session, user_id, ENTITY, event.id, "move", before, journal.snapshot(event)
+                )
                 return _view(event, event.start_at, event.end_at)
             original = _occurrence_start(session, event, occurrence)
-            session.add(EventException(event_id=event.id, occurrence_start=original,
-                                       new_start=new_start, new_end=add_elapsed(new_start, length)))
+            session.add(
+                EventException(
+                    event_id=event.id,
+                    occurrence_start=original,
+                    new_start=new_start,
+                    new_end=add_elapsed(new_start, length),
+                )
+            )
             return _view(event, new_start, add_elapsed(new_start, length), moved=True)
 
-    def _occurrences(self, session: Session, user_id: int, start: datetime,
-                     end: datetime) -> Iterable[EventView]:
+    def _occurrences(
+        self, session: Session, user_id: int, start: datetime, end: datetime
+    ) -> Iterable[EventView]:
         query = select(Event).where(
             Event.user_id == user_id,
             or_(Event.recurrence.is_not(None), (Event.start_at < end) & (Event.end_at > start)),
@@ -131,19 +152,27 @@ class CalendarService:
 
 
 def _expand(session: Session, event: Event, start: datetime, end: datetime) -> Iterable[EventView]:
-    exceptions = {x.occurrence_start: x for x in
-                  session.scalars(select(EventException).where(EventException.event_id == event.id))}
+    exceptions = {
+        x.occurrence_start: x
+        for x in session.scalars(select(EventException).where(EventException.event_id == event.id))
+    }
     length = event.end_at - event.start_at
     assert event.recurrence is not None
-    for occurrence in recurrence.occurrences(event.recurrence, event.start_at, event.timezone,
-                                             start, end, length):
+    for occurrence in recurrence.occurrences(
+        event.recurrence, event.start_at, event.timezone, start, end, length
+    ):
         change = exceptions.pop(occurrence, None)
         if change is None:
             yield _view(event, occurrence, add_elapsed(occurrence, length))
         elif not change.cancelled and change.new_start and change.new_end:
             yield _view(event, change.new_start, change.new_end, moved=True)
     for change in exceptions.values():  # moved into the window from outside it
-        if change.new_start and change.new_end and change.new_start < end and change.new_end > start:
+        if (
+            change.new_start
+            and change.new_end
+            and change.new_start < end
+            and change.new_end > start
+        ):
             yield _view(event, change.new_start, change.new_end, moved=True)
 
 
@@ -154,15 +183,17 @@ def _occurrence_start(session: Session, event: Event, when: datetime) -> datetim
     day = when.astimezone(zone(event.timezone)).date()
     start, end = day_bounds(day, event.timezone)
     length = event.end_at - event.start_at
-    for occurrence in recurrence.occurrences(event.recurrence, event.start_at, event.timezone,
-                                             start, end, length):
+    for occurrence in recurrence.occurrences(
+        event.recurrence, event.start_at, event.timezone, start, end, length
+    ):
         if occurrence >= start:
             return occurrence
     raise NotFound(f"{event.title!r} has no occurrence on {day:%a %d %b %Y}.")
 
 
-def _gaps(opens: datetime, closes: datetime,
-          busy: list[tuple[datetime, datetime]]) -> list[FreeSlot]:
+def _gaps(
+    opens: datetime, closes: datetime, busy: list[tuple[datetime, datetime]]
+) -> list[FreeSlot]:
     slots, cursor = [], opens
     for busy_start, busy_end in sorted(busy):
         if busy_start > cursor:
@@ -193,7 +224,16 @@ def _owned(session: Session, user_id: int, event_id: int) -> Event:
 
 def _view(event: Event, start: datetime, end: datetime, moved: bool = False) -> EventView:
     tz = zone(event.timezone)
-    return EventView(id=event.id, title=event.title, start=start.astimezone(tz),
-                     end=end.astimezone(tz), timezone=event.timezone, all_day=event.all_day,
-                     location=event.location, attendees=list(event.attendees),
-                     recurrence=event.recurrence, uid=event.uid, occurrence_moved=moved)
+    return EventView(
+        id=event.id,
+        title=event.title,
+        start=start.astimezone(tz),
+        end=end.astimezone(tz),
+        timezone=event.timezone,
+        all_day=event.all_day,
+        location=event.location,
+        attendees=list(event.attendees),
+        recurrence=event.recurrence,
+        uid=event.uid,
+        occurrence_moved=moved,
+    )

@@ -52,8 +52,9 @@ class CalendarFiles:
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         with self.db.transaction() as session:
-            events = session.scalars(select(Event).where(Event.user_id == user_id)
-                                     .order_by(Event.start_at)).all()
+            events = session.scalars(
+                select(Event).where(Event.user_id == user_id).order_by(Event.start_at)
+            ).all()
             for event in events:
                 for component in _components(session, event):
                     calendar.add_component(component)
@@ -74,8 +75,9 @@ def _import_one(session: Session, user_id: int, tz: str, component: Any) -> str:
     uid = str(component.get("uid") or "")
     if not uid or "dtstart" not in component:
         return "skipped"
-    existing = session.scalars(select(Event).where(Event.user_id == user_id,
-                                                   Event.uid == uid)).first()
+    existing = session.scalars(
+        select(Event).where(Event.user_id == user_id, Event.uid == uid)
+    ).first()
     if "recurrence-id" in component:
         return _import_override(session, existing, component, tz)
     start, end, all_day, zone_name = _times(component, tz)
@@ -109,10 +111,20 @@ def _import_override(session: Session, event: Event | None, component: Any, tz: 
     return "exceptions"
 
 
-def _upsert_exception(session: Session, event: Event, original: datetime, *, cancelled: bool,
-                      new_start: datetime | None = None, new_end: datetime | None = None) -> None:
-    found = session.scalars(select(EventException).where(
-        EventException.event_id == event.id, EventException.occurrence_start == original)).first()
+def _upsert_exception(
+    session: Session,
+    event: Event,
+    original: datetime,
+    *,
+    cancelled: bool,
+    new_start: datetime | None = None,
+    new_end: datetime | None = None,
+) -> None:
+    found = session.scalars(
+        select(EventException).where(
+            EventException.event_id == event.id, EventException.occurrence_start == original
+        )
+    ).first()
     change = found or EventException(event_id=event.id, occurrence_start=original)
     change.cancelled = cancelled
     change.new_start, change.new_end = (None, None) if cancelled else (new_start, new_end)
@@ -177,8 +189,9 @@ def _components(session: Session, event: Event) -> list[Any]:
     overrides = []
     if event.recurrence:
         vevent.add("rrule", vRecur.from_ical(event.recurrence))
-        changes = session.scalars(select(EventException)
-                                  .where(EventException.event_id == event.id)).all()
+        changes = session.scalars(
+            select(EventException).where(EventException.event_id == event.id)
+        ).all()
         cancelled = [_out(c.occurrence_start, event.all_day, local) for c in changes if c.cancelled]
         if cancelled:
             vevent.add("exdate", cancelled)

@@ -31,15 +31,26 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    session.add(AuditEntry(user_id=user_id, entity=entity, entity_id=entity_id,
-                           action=action, before=before, after=after))
+    session.add(
+        AuditEntry(
+            user_id=user_id,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+        )
+    )
 
 
 def last_undoable(session: Session, user_id: int, entity: str) -> AuditEntry | None:
     query = (
         select(AuditEntry)
-        .where(AuditEntry.user_id == user_id, AuditEntry.entity == entity,
-               AuditEntry.undone_at.is_(None))
+        .where(
+            AuditEntry.user_id == user_id,
+            AuditEntry.entity == entity,
+            AuditEntry.undone_at.is_(None),
+        )
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )

@@ -26,8 +26,16 @@ class ReminderService:
         self.db = db
         self.clock = clock
 
-    def add(self, user_id: int, title: str, at: datetime, *, recurrence_rule: str | None = None,
-            task_id: int | None = None, event_id: int | None = None) -> ReminderView:
+    def add(
+        self,
+        user_id: int,
+        title: str,
+        at: datetime,
+        *,
+        recurrence_rule: str | None = None,
+        task_id: int | None = None,
+        event_id: int | None = None,
+    ) -> ReminderView:
         if not title.strip():
             raise Invalid("A reminder needs a text, e.g. aurelius remind add 'Call the bank'.")
         if at.tzinfo is None:
@@ -36,16 +44,23 @@ class ReminderService:
             tz = user_timezone(session, user_id)
             if recurrence_rule:
                 recurrence.rule_for(recurrence_rule, at.astimezone(zone(tz)).replace(tzinfo=None))
-            reminder = Reminder(user_id=user_id, title=" ".join(title.split()), remind_at=at,
-                                timezone=tz, recurrence=recurrence_rule or None,
-                                task_id=task_id, event_id=event_id)
+            reminder = Reminder(
+                user_id=user_id,
+                title=" ".join(title.split()),
+                remind_at=at,
+                timezone=tz,
+                recurrence=recurrence_rule or None,
+                task_id=task_id,
+                event_id=event_id,
+            )
             session.add(reminder)
             session.flush()
-            journal.record(session, user_id, ENTITY, reminder.id, "add",
-                           after=journal.snapshot(reminder))
+            journal.record(
+                session, user_id, ENTITY, reminder.id, "add", after=journal.snapshot(reminder)
+            )
             return _view(reminder)
 
-    def list(self, user_id: int, *, include_past: bool = False) -> list[ReminderView]:
+    def upcoming(self, user_id: int, *, include_past: bool = False) -> list[ReminderView]:
         """Scheduled reminders by time; with `include_past`, sent and cancelled ones too."""
         query = select(Reminder).where(Reminder.user_id == user_id)
         if not include_past:
@@ -60,8 +75,9 @@ class ReminderService:
                 raise Invalid(f"Reminder #{reminder_id} is already {reminder.status}.")
             before = journal.snapshot(reminder)
             reminder.status = CANCELLED
-            journal.record(session, user_id, ENTITY, reminder.id, "cancel", before,
-                           journal.snapshot(reminder))
+            journal.record(
+                session, user_id, ENTITY, reminder.id, "cancel", before, journal.snapshot(reminder)
+            )
             return _view(reminder)
 
 
@@ -73,8 +89,13 @@ def _owned(session: Session, user_id: int, reminder_id: int) -> Reminder:
 
 
 def _view(reminder: Reminder) -> ReminderView:
-    return ReminderView(id=reminder.id, title=reminder.title,
-                        remind_at=reminder.remind_at.astimezone(zone(reminder.timezone)),
-                        timezone=reminder.timezone, status=reminder.status,
-                        recurrence=reminder.recurrence, task_id=reminder.task_id,
-                        event_id=reminder.event_id)
+    return ReminderView(
+        id=reminder.id,
+        title=reminder.title,
+        remind_at=reminder.remind_at.astimezone(zone(reminder.timezone)),
+        timezone=reminder.timezone,
+        status=reminder.status,
+        recurrence=reminder.recurrence,
+        task_id=reminder.task_id,
+        event_id=reminder.event_id,
+    )

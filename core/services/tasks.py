@@ -60,8 +60,15 @@ class TaskService:
     ) -> TaskView:
         with self.db.transaction() as session:
             tz = user_timezone(session, user_id)
-            task = Task(user_id=user_id, title=_title(title), notes=notes, timezone=tz,
-                        priority=_priority(priority), tags=_tags(tags), project=project or None)
+            task = Task(
+                user_id=user_id,
+                title=_title(title),
+                notes=notes,
+                timezone=tz,
+                priority=_priority(priority),
+                tags=_tags(tags),
+                project=project or None,
+            )
             _set_due(task, due)
             _set_recurrence(task, recurrence_rule, tz)
             session.add(task)
@@ -73,7 +80,7 @@ class TaskService:
         with self.db.transaction() as session:
             return self._view(_owned(session, user_id, task_id))
 
-    def list(self, user_id: int, where: TaskFilter | None = None) -> list[TaskView]:
+    def ranked(self, user_id: int, where: TaskFilter | None = None) -> list[TaskView]:
         """Tasks matching `where`, most urgent first."""
         where = where or TaskFilter()
         with self.db.transaction() as session:
@@ -85,7 +92,7 @@ class TaskService:
         return sorted(matching, key=lambda view: (-view.urgency, view.id))
 
     def next(self, user_id: int) -> TaskView | None:
-        ranked = self.list(user_id)
+        ranked = self.ranked(user_id)
         return ranked[0] if ranked else None
 
     def complete(self, user_id: int, task_id: int) -> Completion:
@@ -131,8 +138,9 @@ class TaskService:
                 _set_recurrence(task, recurrence_rule, task.timezone)
             if notes is not None:
                 task.notes = notes
-            journal.record(session, user_id, ENTITY, task.id, "edit", before,
-                           journal.snapshot(task))
+            journal.record(
+                session, user_id, ENTITY, task.id, "edit", before, journal.snapshot(task)
+            )
             return self._view(task)
 
     def remove(self, user_id: int, task_id: int) -> TaskView:
@@ -174,10 +182,17 @@ class TaskService:
         following = recurrence.next_due(task.recurrence, due, task.timezone, today)
         if following is None:
             return None
-        spawned = Task(user_id=task.user_id, title=task.title, notes=task.notes,
-                       priority=task.priority, tags=list(task.tags), project=task.project,
-                       timezone=task.timezone, recurrence=task.recurrence,
-                       parent_id=task.parent_id or task.id)
+        spawned = Task(
+            user_id=task.user_id,
+            title=task.title,
+            notes=task.notes,
+            priority=task.priority,
+            tags=list(task.tags),
+            project=task.project,
+            timezone=task.timezone,
+            recurrence=task.recurrence,
+            parent_id=task.parent_id or task.id,
+        )
         _set_due(spawned, following)
         session.add(spawned)
         session.flush()
@@ -186,15 +201,32 @@ class TaskService:
     def _view(self, task: Task) -> TaskView:
         now = self.clock.now()
         due = _due(task)
-        terms = urgency.terms(priority=task.priority, due=due, tags=task.tags,
-                              project=task.project, created_at=task.created_at or now,
-                              now=now, tz_name=task.timezone, weights=self.weights)
+        terms = urgency.terms(
+            priority=task.priority,
+            due=due,
+            tags=task.tags,
+            project=task.project,
+            created_at=task.created_at or now,
+            now=now,
+            tz_name=task.timezone,
+            weights=self.weights,
+        )
         score = 0.0 if task.status == DONE else round(sum(t.contribution for t in terms), 2)
         return TaskView(
-            id=task.id, title=task.title, status=task.status, priority=task.priority, due=due,
-            tags=list(task.tags), project=task.project, recurrence=task.recurrence,
-            timezone=task.timezone, notes=task.notes, created_at=task.created_at or now,
-            completed_at=task.completed_at, urgency=score, urgency_terms=terms,
+            id=task.id,
+            title=task.title,
+            status=task.status,
+            priority=task.priority,
+            due=due,
+            tags=list(task.tags),
+            project=task.project,
+            recurrence=task.recurrence,
+            timezone=task.timezone,
+            notes=task.notes,
+            created_at=task.created_at or now,
+            completed_at=task.completed_at,
+            urgency=score,
+            urgency_terms=terms,
         )
 
 
@@ -204,8 +236,9 @@ def _query(user_id: int, where: TaskFilter) -> Any:
         query = query.where(Task.status == where.status)
     if where.search:
         needle = f"%{where.search.lower()}%"
-        query = query.where(or_(func.lower(Task.title).like(needle),
-                                func.lower(Task.notes).like(needle)))
+        query = query.where(
+            or_(func.lower(Task.title).like(needle), func.lower(Task.notes).like(needle))
+        )
     return query
 
 

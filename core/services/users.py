@@ -21,8 +21,9 @@ class UserService:
         """
         with self.db.transaction() as session:
             identity = session.scalars(
-                select(Identity).where(Identity.channel == channel,
-                                       Identity.external_id == external_id)
+                select(Identity).where(
+                    Identity.channel == channel, Identity.external_id == external_id
+                )
             ).first()
             if identity is None:
                 user = User(name=name, timezone=timezone)

@@ -44,14 +44,27 @@ def as_json(result: Result) -> object:
 
 
 def test_task_workflow(run: Run) -> None:
-    added = run("task", "add", "Renew passport", "--due", "2026-12-01", "--priority", "1",
-                "--tag", "admin", "--project", "home")
+    added = run(
+        "task",
+        "add",
+        "Renew passport",
+        "--due",
+        "2026-12-01",
+        "--priority",
+        "1",
+        "--tag",
+        "admin",
+        "--project",
+        "home",
+    )
     assert "Added #1 Renew passport, due Tue 1 Dec" in added.stdout
     run("task", "add", "Water plants", "--due", "2026-03-12", "--repeat", "FREQ=WEEKLY;BYDAY=TH")
     tasks = as_json(run("task", "list", "--json"))
     assert isinstance(tasks, list) and len(tasks) == 2
     first = tasks[0]
-    assert {"id", "title", "status", "priority", "due", "tags", "project", "recurrence"} <= set(first)
+    assert {"id", "title", "status", "priority", "due", "tags", "project", "recurrence"} <= set(
+        first
+    )
     assert first["title"] == "Renew passport" and first["due"] == "2026-12-01"
     assert first["tags"] == ["admin"] and first["project"] == "home" and first["priority"] == 1
 
@@ -105,21 +118,42 @@ def test_user_mistakes_get_a_message_and_exit_1(run: Run) -> None:
 
 
 def test_calendar_workflow(run: Run, tmp_path: Path) -> None:
-    out = run("cal", "add", "Dentist", "--start", "2026-03-11 14:00", "--duration", "45m",
-              "--location", "Main St 4").stdout
+    out = run(
+        "cal",
+        "add",
+        "Dentist",
+        "--start",
+        "2026-03-11 14:00",
+        "--duration",
+        "45m",
+        "--location",
+        "Main St 4",
+    ).stdout
     assert "Wed 11 Mar 14:00 – 14:45 Europe/Berlin" in out
-    run("cal", "add", "Standup", "--start", "2026-03-10 09:30", "--duration", "15m",
-        "--repeat", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")
+    run(
+        "cal",
+        "add",
+        "Standup",
+        "--start",
+        "2026-03-10 09:30",
+        "--duration",
+        "15m",
+        "--repeat",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+    )
     week = as_json(run("cal", "agenda", "--week", "--json"))
     assert isinstance(week, list)
     assert [e["start"] for e in week if e["title"] == "Standup"] == [
-        f"2026-03-{d}T09:30:00+01:00" for d in (10, 11, 12, 13)]
+        f"2026-03-{d}T09:30:00+01:00" for d in (10, 11, 12, 13)
+    ]
     assert {"id", "title", "start", "end", "timezone", "location", "recurrence"} <= set(week[0])
     day = as_json(run("cal", "agenda", "--day", "--on", "2026-03-11", "--json"))
     assert [e["title"] for e in day] == ["Standup", "Dentist"]  # type: ignore[index, union-attr]
     free = as_json(run("cal", "free", "--on", "2026-03-11", "--min", "60m", "--json"))
     assert [(s["start"][11:16], s["end"][11:16]) for s in free] == [  # type: ignore[index, union-attr]
-        ("09:45", "14:00"), ("14:45", "18:00")]
+        ("09:45", "14:00"),
+        ("14:45", "18:00"),
+    ]
 
     ics = tmp_path / "out.ics"
     ics.write_bytes(run("cal", "export").stdout_bytes)
@@ -134,14 +168,25 @@ def test_reminders(run: Run) -> None:
     out = run("remind", "add", "Call the bank", "--at", "2026-12-01 10:00").stdout
     assert "Tue 1 Dec 10:00 Europe/Berlin" in out
     listed = as_json(run("remind", "list", "--json"))
-    assert listed == [{"id": 1, "title": "Call the bank", "remind_at": "2026-12-01T10:00:00+01:00",
-                       "timezone": ZONE, "status": "scheduled", "recurrence": None,
-                       "task_id": None, "event_id": None}]
+    assert listed == [
+        {
+            "id": 1,
+            "title": "Call the bank",
+            "remind_at": "2026-12-01T10:00:00+01:00",
+            "timezone": ZONE,
+            "status": "scheduled",
+            "recurrence": None,
+            "task_id": None,
+            "event_id": None,
+        }
+    ]
     run("remind", "cancel", "1")
     assert as_json(run("remind", "list", "--json")) == []
 
 
-def test_config_show_hides_secrets_and_set_persists(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_show_hides_secrets_and_set_persists(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret")
     shown = run("config", "show").stdout
     assert "very-secret" not in shown and "anthropic_api_key = ********" in shown

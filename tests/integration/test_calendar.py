@@ -1,4 +1,4 @@
-"""Calendar service on real databases: agenda, recurrence across DST, exceptions, free time, iCal."""
+"""Calendar service on real databases: agenda, DST, exceptions, free time, iCalendar."""
 
 from __future__ import annotations
 
@@ -17,19 +17,32 @@ def at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return localize(datetime(year, month, day, hour, minute), ZONE)
 
 
-def add(services: Services, user_id: int, title: str, start: datetime, minutes: int,
-        rule: str | None = None) -> int:
-    event = services.calendar.add(user_id, NewEvent(title=title, start=start,
-                                                    end=add_elapsed(start, timedelta(minutes=minutes)),
-                                                    recurrence=rule))
+def add(
+    services: Services,
+    user_id: int,
+    title: str,
+    start: datetime,
+    minutes: int,
+    rule: str | None = None,
+) -> int:
+    event = services.calendar.add(
+        user_id,
+        NewEvent(
+            title=title,
+            start=start,
+            end=add_elapsed(start, timedelta(minutes=minutes)),
+            recurrence=rule,
+        ),
+    )
     return event.id
 
 
 def test_agenda_expands_weekday_recurrence_at_the_same_wall_time_across_dst(
     services: Services, user_id: int
 ) -> None:
-    add(services, user_id, "Standup", at(2026, 3, 26, 9, 30), 15,
-        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")
+    add(
+        services, user_id, "Standup", at(2026, 3, 26, 9, 30), 15, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+    )
     events = services.calendar.agenda(user_id, at(2026, 3, 26, 0), at(2026, 4, 1, 0))
     starts = [(e.start.date(), e.start.strftime("%H:%M"), e.start.utcoffset()) for e in events]
     assert [s[0] for s in starts] == [date(2026, 3, d) for d in (26, 27, 30, 31)]
@@ -77,8 +90,9 @@ def test_invalid_events(services: Services, user_id: int) -> None:
 
 
 def test_ical_round_trip_keeps_zones_rules_and_exceptions(services: Services, user_id: int) -> None:
-    event_id = add(services, user_id, "Standup", at(2026, 3, 26, 9, 30), 15,
-                   "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")
+    event_id = add(
+        services, user_id, "Standup", at(2026, 3, 26, 9, 30), 15, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+    )
     add(services, user_id, "Dentist", at(2026, 3, 27, 14), 45)
     services.calendar.remove(user_id, event_id, at(2026, 3, 30, 0))
     services.calendar.move(user_id, event_id, at(2026, 3, 31, 0), at(2026, 3, 31, 11))
@@ -99,14 +113,16 @@ def test_ical_round_trip_keeps_zones_rules_and_exceptions(services: Services, us
 
 
 def test_import_floating_and_all_day_events(services: Services, user_id: int) -> None:
-    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
-           b"BEGIN:VEVENT\r\nUID:a1\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Holiday\r\n"
-           b"DTSTART;VALUE=DATE:20260312\r\nDTEND;VALUE=DATE:20260313\r\nEND:VEVENT\r\n"
-           b"BEGIN:VEVENT\r\nUID:a2\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Floating\r\n"
-           b"DTSTART:20260312T100000\r\nDURATION:PT30M\r\nEND:VEVENT\r\n"
-           b"BEGIN:VEVENT\r\nUID:a3\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Call NY\r\n"
-           b"DTSTART:20260312T150000Z\r\nDTEND:20260312T160000Z\r\nEND:VEVENT\r\n"
-           b"END:VCALENDAR\r\n")
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:a1\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Holiday\r\n"
+        b"DTSTART;VALUE=DATE:20260312\r\nDTEND;VALUE=DATE:20260313\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:a2\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Floating\r\n"
+        b"DTSTART:20260312T100000\r\nDURATION:PT30M\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:a3\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Call NY\r\n"
+        b"DTSTART:20260312T150000Z\r\nDTEND:20260312T160000Z\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
     services.calendar_files.import_ics(user_id, ics)
     events = {e.title: e for e in services.calendar.day(user_id, date(2026, 3, 12))}
     assert events["Holiday"].all_day and events["Holiday"].start == at(2026, 3, 12, 0)

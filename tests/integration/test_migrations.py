@@ -24,7 +24,8 @@ def test_blank_sqlite_is_created_and_migrated_on_first_use(tmp_path) -> None:  #
     ensure_schema(engine)
     assert current_revision(engine) == HEAD
     assert {"users", "tasks", "events", "reminders", "audit_entries"} <= set(
-        inspect(engine).get_table_names())
+        inspect(engine).get_table_names()
+    )
 
 
 def test_models_and_migrations_do_not_drift(database_url: str) -> None:
@@ -43,7 +44,8 @@ def test_postgres_has_pgvector_and_requires_explicit_upgrade(postgres_migrated: 
     engine = create_engine(postgres_migrated)
     with engine.connect() as connection:
         version = connection.execute(
-            text("SELECT extversion FROM pg_extension WHERE extname = 'vector'")).scalar()
+            text("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        ).scalar()
     assert version is not None
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'old'"))

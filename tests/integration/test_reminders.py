@@ -17,13 +17,15 @@ def test_add_list_cancel(services: Services, user_id: int) -> None:
     sooner = localize(datetime(2026, 3, 11, 8), ZONE)
     first = services.reminders.add(user_id, "Call the bank", later)
     services.reminders.add(user_id, "Stretch", sooner, recurrence_rule="FREQ=DAILY")
-    assert [r.title for r in services.reminders.list(user_id)] == ["Stretch", "Call the bank"]
+    assert [r.title for r in services.reminders.upcoming(user_id)] == ["Stretch", "Call the bank"]
     assert first.remind_at == later and first.remind_at.utcoffset() is not None
 
     services.reminders.cancel(user_id, first.id)
-    assert [r.title for r in services.reminders.list(user_id)] == ["Stretch"]
-    assert {r.status for r in services.reminders.list(user_id, include_past=True)} == {
-        "scheduled", "cancelled"}
+    assert [r.title for r in services.reminders.upcoming(user_id)] == ["Stretch"]
+    assert {r.status for r in services.reminders.upcoming(user_id, include_past=True)} == {
+        "scheduled",
+        "cancelled",
+    }
     with pytest.raises(Invalid, match="already cancelled"):
         services.reminders.cancel(user_id, first.id)
 

@@ -16,16 +16,18 @@ from tests.conftest import NOW, ZONE
 def test_add_and_list_sorted_by_urgency(services: Services, user_id: int) -> None:
     tasks = services.tasks
     tasks.add(user_id, "Someday", priority=4)
-    tasks.add(user_id, "Renew passport", due=date(2026, 3, 12), priority=2, tags=["admin"],
-              project="home")
+    tasks.add(
+        user_id, "Renew passport", due=date(2026, 3, 12), priority=2, tags=["admin"], project="home"
+    )
     tasks.add(user_id, "Overdue report", due=date(2026, 3, 1), priority=3)
-    titles = [task.title for task in tasks.list(user_id)]
+    titles = [task.title for task in tasks.ranked(user_id)]
     assert titles == ["Overdue report", "Renew passport", "Someday"]
 
 
 def test_urgency_terms_explain_the_score(services: Services, user_id: int) -> None:
-    task = services.tasks.add(user_id, "Pay rent", due=date(2026, 3, 10), priority=1,
-                              tags=["money"], project="home")
+    task = services.tasks.add(
+        user_id, "Pay rent", due=date(2026, 3, 10), priority=1, tags=["money"], project="home"
+    )
     terms = {term.name: term for term in task.urgency_terms}
     assert set(terms) == {"due", "priority", "tags", "project"}
     assert terms["priority"].contribution == pytest.approx(6.0)
@@ -43,7 +45,7 @@ def test_filters(services: Services, user_id: int) -> None:
     tasks.add(user_id, "Plan trip", project="travel", notes="passport photos")
 
     def titles(**where: object) -> set[str]:
-        return {t.title for t in tasks.list(user_id, TaskFilter(**where))}  # type: ignore[arg-type]
+        return {t.title for t in tasks.ranked(user_id, TaskFilter(**where))}  # type: ignore[arg-type]
 
     assert titles(overdue=True) == {"Old bill"}
     assert titles(today=True) == {"Renew passport", "Call at noon"}
@@ -53,8 +55,9 @@ def test_filters(services: Services, user_id: int) -> None:
 
 
 def test_complete_recurring_spawns_next_occurrence(services: Services, user_id: int) -> None:
-    task = services.tasks.add(user_id, "Water plants", due=date(2026, 3, 12),
-                              recurrence_rule="FREQ=WEEKLY;BYDAY=TH")
+    task = services.tasks.add(
+        user_id, "Water plants", due=date(2026, 3, 12), recurrence_rule="FREQ=WEEKLY;BYDAY=TH"
+    )
     completion = services.tasks.complete(user_id, task.id)
     assert completion.done.status == "done"
     assert completion.next is not None
@@ -63,8 +66,9 @@ def test_complete_recurring_spawns_next_occurrence(services: Services, user_id: 
 
 
 def test_late_completion_skips_missed_occurrences(services: Services, user_id: int) -> None:
-    task = services.tasks.add(user_id, "Daily standup notes", due=date(2026, 3, 1),
-                              recurrence_rule="FREQ=DAILY")
+    task = services.tasks.add(
+        user_id, "Daily standup notes", due=date(2026, 3, 1), recurrence_rule="FREQ=DAILY"
+    )
     completion = services.tasks.complete(user_id, task.id)
     assert completion.next is not None and completion.next.due == date(2026, 3, 10)
 
@@ -81,18 +85,17 @@ def test_recurring_timed_task_keeps_wall_time_across_dst(services: Services, use
 
 def test_undo_reverts_complete_edit_remove_and_add(services: Services, user_id: int) -> None:
     tasks = services.tasks
-    task = tasks.add(user_id, "Water plants", due=date(2026, 3, 12),
-                     recurrence_rule="FREQ=WEEKLY")
+    task = tasks.add(user_id, "Water plants", due=date(2026, 3, 12), recurrence_rule="FREQ=WEEKLY")
     tasks.complete(user_id, task.id)
     assert "complete" in tasks.undo(user_id)
-    assert [(t.id, t.status) for t in tasks.list(user_id)] == [(task.id, "pending")]
+    assert [(t.id, t.status) for t in tasks.ranked(user_id)] == [(task.id, "pending")]
 
     tasks.edit(user_id, task.id, title="Water the plants", priority=2)
     tasks.undo(user_id)
     assert tasks.get(user_id, task.id).title == "Water plants"
 
     tasks.remove(user_id, task.id)
-    assert tasks.list(user_id) == []
+    assert tasks.ranked(user_id) == []
     tasks.undo(user_id)
     restored = tasks.get(user_id, task.id)
     assert restored.due == date(2026, 3, 12) and restored.recurrence == "FREQ=WEEKLY"
@@ -128,7 +131,7 @@ def test_bad_input_is_rejected(services: Services, user_id: int) -> None:
 def test_users_cannot_see_each_others_tasks(services: Services, user_id: int) -> None:
     other = services.users.ensure("telegram", "42", "Someone", "UTC")
     task = services.tasks.add(other, "Private")
-    assert services.tasks.list(user_id) == []
+    assert services.tasks.ranked(user_id) == []
     with pytest.raises(NotFound):
         services.tasks.complete(user_id, task.id)
 

@@ -9,13 +9,16 @@ import pytest
 from core.timeutil import add_elapsed, day_bounds, elapsed, format_when, is_gap, localize, zone
 
 
-@pytest.mark.parametrize(("tz", "wall", "expected"), [
-    ("Europe/Berlin", datetime(2026, 3, 29, 2, 30), "2026-03-29T03:00:00+02:00"),
-    ("America/New_York", datetime(2026, 3, 8, 2, 15), "2026-03-08T03:00:00-04:00"),
-    ("Europe/Berlin", datetime(2026, 10, 25, 2, 30), "2026-10-25T02:30:00+02:00"),
-    ("America/New_York", datetime(2026, 11, 1, 1, 30), "2026-11-01T01:30:00-04:00"),
-    ("Europe/Berlin", datetime(2026, 7, 1, 12, 0), "2026-07-01T12:00:00+02:00"),
-])
+@pytest.mark.parametrize(
+    ("tz", "wall", "expected"),
+    [
+        ("Europe/Berlin", datetime(2026, 3, 29, 2, 30), "2026-03-29T03:00:00+02:00"),
+        ("America/New_York", datetime(2026, 3, 8, 2, 15), "2026-03-08T03:00:00-04:00"),
+        ("Europe/Berlin", datetime(2026, 10, 25, 2, 30), "2026-10-25T02:30:00+02:00"),
+        ("America/New_York", datetime(2026, 11, 1, 1, 30), "2026-11-01T01:30:00-04:00"),
+        ("Europe/Berlin", datetime(2026, 7, 1, 12, 0), "2026-07-01T12:00:00+02:00"),
+    ],
+)
 def test_localize_resolves_gaps_forward_and_overlaps_to_the_first(
     tz: str, wall: datetime, expected: str
 ) -> None:

@@ -1,0 +1,94 @@
+"""`parse(text, now, tz)`: one chat/terminal message to an intent with slots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.errors import Invalid
+from core.nlu import quickadd, recurrence, slots, temporal, times
+from core.nlu.intents import SLASH, Signals, classify
+from core.nlu.lexicon import normalise
+from core.nlu.pieces import Context
+from core.nlu.titles import quoted_spans
+
+MAX_CHARS = 2000  # longer input is cut: nobody types a command that long
+_BOT = re.compile(
+    r"^\s*(?:(?:@aurelius|aurelius|hey\s+aurelius|hi\s+aurelius|ok\s+aurelius|yo\s+aurelius)"
+    r"\b\s*[:,!-]?\s*)?(?:/(?P<cmd>\w+)(?:@\w+)?\b\s*)?(?:(?:hey|hi|yo|ok|okay)\s*[,!]\s*)?"
+    r"(?:(?:can|could|would|will)\s+you\s+)?(?:(?:please|pls|kindly)\b\s*,?\s*)?")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The parser's reading of one message.
+
+    slots hold `date` / aware `datetime` objects; spans are (start, end, label) character
+    ranges of the input that were recognised.
+    """
+
+    intent: str
+    slots: dict[str, object]
+    confidence: float
+    spans: list[tuple[int, int, str]]
+
+
+def parse(text: str, now: datetime, tz: str, *, dayfirst: bool = False) -> Parsed:
+    """Read `text` as of `now` in the IANA zone `tz`.
+
+    `now` may be aware or naive (wall time in `tz`). `dayfirst=True` reads "3/12" as 3 December;
+    the default (False) is month-first, so "3/12" is March 12. "25/12" (no 25th month) and
+    dotted dates ("3.12.") are always day-first. Never raises for any text; an unknown `tz` raises `Invalid`.
+    """
+    try:
+        times.zone(tz)
+    except (ValueError, KeyError, OSError) as exc:
+        raise Invalid(f"Unknown time zone {tz!r}; use an IANA name such as "
+                      "Europe/Berlin or America/New_York.") from exc
+    ctx = Context(times.aware_now(now, tz), tz, dayfirst)
+    try:
+        return _parse(str(text)[:MAX_CHARS], ctx)
+    except Exception:  # the promise is "never raises": fall back to chat, not a crash
+        return Parsed("chat", {}, 0.0, [])
+
+
+def _parse(raw: str, ctx: Context) -> Parsed:
+    text = normalise(raw)
+    quoted = quoted_spans(text.norm)
+    mask = _blank(text.norm, quoted)
+    bot = _BOT.match(mask)
+    start = bot.end() if bot else 0
+    command = bot["cmd"] if bot else None
+    repeat = recurrence.find(mask[start:])
+    if repeat:
+        repeat = recurrence.Repeat(repeat.start + start, repeat.end + start, repeat.rule,
+                                   repeat.pod)
+    tmask = _blank(mask, [(repeat.start, repeat.end)] if repeat else [])
+    when = temporal.extract(_blank(tmask, [(0, start)]), ctx)
+    tokens = quickadd.find(text, mask)
+    intent, confidence = _intent(mask[start:], command, when, repeat, tokens)
+    sentence = slots.Sentence(text, mask, start, ctx, when, repeat, tokens, quoted)
+    filled = slots.build(intent, sentence)
+    spans = [(*text.to_raw(a, b), label) for a, b, label in sentence.spans + tokens.spans]
+    return Parsed(intent, filled, confidence, sorted(set(spans)))
+
+
+def _intent(rest: str, command: str | None, when: temporal.When,
+            repeat: recurrence.Repeat | None, tokens: quickadd.Tokens) -> tuple[str, float]:
+    if command and command.lower() in SLASH:
+        return SLASH[command.lower()], 1.0
+    has_clock = any(p.kind in ("time", "trange", "pod", "instant") for p in when.pieces)
+    signals = Signals(
+        has_when=bool(repeat) or any(p.kind != "duration" for p in when.pieces),
+        has_clock=has_clock or bool(repeat and repeat.pod),
+        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project))
+    cleaned = re.sub(r"\s+", " ", rest).strip()
+    return classify(cleaned, signals)
+
+
+def _blank(norm: str, ranges: list[tuple[int, int]]) -> str:
+    chars = list(norm)
+    for a, b in ranges:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
