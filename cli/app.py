@@ -21,7 +21,19 @@ class AureliusGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def group(help_text: str) -> typer.Typer:
+class AddByDefaultGroup(AureliusGroup):
+    """A group where free text means `add`: `aurelius remind "call mom in 2 hours"`."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["add", *args]
+        return super().resolve_command(ctx, args)
+
+
+def group(help_text: str, *, add_by_default: bool = False) -> typer.Typer:
     return typer.Typer(
-        help=help_text, cls=AureliusGroup, no_args_is_help=True, pretty_exceptions_enable=False
+        help=help_text,
+        cls=AddByDefaultGroup if add_by_default else AureliusGroup,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
     )

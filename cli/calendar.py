@@ -11,6 +11,9 @@ import typer
 
 from cli import context, render
 from cli.app import group
+from core.errors import Invalid
+
+DEFAULT_MINUTES = 60  # an event given only a start lasts an hour
 
 if TYPE_CHECKING:
     from core.services.views import EventView
@@ -24,8 +27,10 @@ Occurrence = Annotated[
 
 @app.command("add")
 def add(
-    title: str,
-    start: Annotated[str, typer.Option("--start", "-s", help="Start, e.g. '2026-12-02 14:00'.")],
+    title: Annotated[str, typer.Argument(help="e.g. 'lunch with Sara friday 1pm for 90 minutes'.")],
+    start: Annotated[
+        str | None, typer.Option("--start", "-s", help="Start, if not in the text.")
+    ] = None,
     duration: Annotated[
         str | None, typer.Option("--duration", "-D", help="Length, e.g. 45m or 1h30m.")
     ] = None,
@@ -37,33 +42,27 @@ def add(
         list[str] | None, typer.Option("--attendee", "-a", help="Repeat for more.")
     ] = None,
     repeat: Annotated[
-        str | None, typer.Option("--repeat", "-r", help="RRULE, e.g. FREQ=WEEKLY;BYDAY=MO.")
+        str | None,
+        typer.Option("--repeat", "-r", help="e.g. FREQ=WEEKLY;BYDAY=MO or 'every monday'."),
     ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Take the title literally.")] = False,
     as_json: Json = False,
 ) -> None:
-    """Add an event (a bare date makes an all-day event)."""
+    """Add an event; a time in the text is understood, a bare date makes it all-day."""
     from core.services.calendars import NewEvent
-    from core.timeutil import add_elapsed
 
-    first = context.when(start)
-    all_day = not isinstance(first, datetime)
-    begin = context.instant(start)
-    length = (
-        context.duration(duration)
-        if duration
-        else timedelta(days=1 if all_day else 0, hours=0 if all_day else 1)
-    )
-    finish = context.instant(end) if end else add_elapsed(begin, length)
+    line = context.Line(title, raw or start is not None)
+    begin, finish, all_day = _times(line, start, duration, end)
     event = context.services().calendar.add(
         context.user_id(),
         NewEvent(
-            title=title,
+            title=line.title(),
             start=begin,
             end=finish,
             all_day=all_day,
             location=location,
-            attendees=tuple(attendee or ()),
-            recurrence=context.repeat(repeat),
+            attendees=tuple(attendee or line.slots.get("attendees", ())),
+            recurrence=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
         ),
     )
     if as_json:
@@ -177,6 +176,29 @@ def move(
     when = context.instant(occurrence) if occurrence else None
     event = context.services().calendar.move(context.user_id(), event_id, when, context.instant(to))
     render.say(f"Moved #{event.id} {event.title} to {_span(event)}.")
+
+
+def _times(
+    line: context.Line, start: str | None, duration: str | None, end: str | None
+) -> tuple[datetime, datetime, bool]:
+    """Start, end and all-day flag: options first, then what the text says, then defaults."""
+    from core.timeutil import add_elapsed, day_bounds
+
+    first = context.when(start) if start else line.first_time("start", "due", "remind_at")
+    if first is None:
+        raise Invalid("When is it? Put the time in the text ('friday 1pm') or use --start.")
+    if not isinstance(first, datetime):
+        return (*day_bounds(first, context.timezone()), True)
+    if end or duration:
+        return (
+            first,
+            context.instant(end) if end else add_elapsed(first, context.duration(duration or "")),
+            False,
+        )
+    found_end = None if start else line.first_time("end")
+    if isinstance(found_end, datetime):
+        return first, found_end, False
+    return first, add_elapsed(first, timedelta(minutes=DEFAULT_MINUTES)), False
 
 
 def _span(event: EventView, zone: bool = True) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import calendar, config, reminders, tasks
+from cli import calendar, config, parse, reminders, tasks
 from cli.app import AureliusGroup
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.add_typer(calendar.app, name="cal")
 app.add_typer(reminders.app, name="remind")
 app.add_typer(config.config_app, name="config")
 app.add_typer(config.db_app, name="db")
+app.command("parse")(parse.parse)
 
 
 def _version(value: bool) -> None:

@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 import typer
 
 from cli import context, render
 from cli.app import group
+from core.errors import Invalid
 
-app = group("Reminders: add, list, cancel.")
+MORNING = time(9)  # a reminder given only a day rings at 09:00 local time
+
+app = group(
+    "Reminders: add, list, cancel. `aurelius remind 'call mom in 2 hours'` adds one.",
+    add_by_default=True,
+)
 
 
 @app.command("add")
 def add(
-    text: str,
-    at: Annotated[str, typer.Option("--at", help="When, e.g. '2026-12-01 10:00'.")],
+    text: Annotated[str, typer.Argument(help="e.g. 'call mom in 2 hours'.")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="When, if not in the text: '2026-12-01 10:00'.")
+    ] = None,
     repeat: Annotated[
-        str | None, typer.Option("--repeat", "-r", help="RRULE for repeating reminders.")
+        str | None, typer.Option("--repeat", "-r", help="e.g. FREQ=DAILY or 'every monday'.")
     ] = None,
     task: Annotated[int | None, typer.Option(help="Attach to a task id.")] = None,
     event: Annotated[int | None, typer.Option(help="Attach to an event id.")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Take the text literally.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Schedule a reminder."""
+    """Schedule a reminder; the time can be part of the text."""
+    line = context.Line(text, raw or at is not None)
+    when = context.when(at) if at else line.first_time("remind_at", "due", "start")
+    if when is None:
+        raise Invalid(
+            "When should I remind you? Say it in the text ('in 2 hours', "
+            "'tomorrow 9am') or add --at '2026-12-01 10:00'."
+        )
     reminder = context.services().reminders.add(
         context.user_id(),
-        text,
-        context.instant(at),
-        recurrence_rule=context.repeat(repeat),
+        line.title(),
+        context.at_time(when, MORNING),
+        recurrence_rule=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
         task_id=task,
         event_id=event,
     )

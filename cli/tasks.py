@@ -27,28 +27,31 @@ Repeat = Annotated[
     str | None, typer.Option("--repeat", "-r", help="Repeat rule, e.g. FREQ=WEEKLY;BYDAY=MO.")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+Raw = Annotated[bool, typer.Option("--raw", help="Take the text literally; do not look for dates.")]
 
 
 @app.command("add")
 def add(
-    title: str,
+    title: Annotated[str, typer.Argument(help="e.g. 'Buy milk tomorrow p1 #errands'.")],
     due: Due = None,
     priority: Priority = None,
     tag: Tags = None,
     project: Project = None,
     repeat: Repeat = None,
     notes: Annotated[str, typer.Option(help="Free-form notes.")] = "",
+    raw: Raw = False,
     as_json: Json = False,
 ) -> None:
-    """Add a task."""
+    """Add a task; dates, p1-p4, #tags and 'project X' in the text are understood."""
+    line = context.Line(title, raw or due is not None)
     task = context.services().tasks.add(
         context.user_id(),
-        title,
-        due=context.when(due) if due else None,
-        priority=priority or 4,
-        tags=tag or [],
-        project=project,
-        recurrence_rule=context.repeat(repeat),
+        line.title(),
+        due=context.when(due) if due else line.first_time("due", "remind_at", "start"),
+        priority=priority or line.slots.get("priority") or 4,
+        tags=[*(tag or []), *line.slots.get("tags", [])],
+        project=project or line.slots.get("project"),
+        recurrence_rule=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
         notes=notes,
     )
     _confirm("Added", task, as_json)

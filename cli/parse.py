@@ -1,0 +1,86 @@
+"""`aurelius parse`: how Aurelius understood a request (offline parser), one or in batch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli import render
+
+if TYPE_CHECKING:
+    from aurelius.settings import Settings
+
+TIME_SLOTS = ("due", "start", "end", "remind_at")
+
+
+def parse(
+    text: Annotated[
+        str | None, typer.Argument(help="The request, e.g. 'lunch with Sara friday 1pm'.")
+    ] = None,
+    now: Annotated[
+        str | None, typer.Option(help="Pretend it is this local time (ISO 8601).")
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option(help="IANA zone (default: your timezone setting).")
+    ] = None,
+    batch: Annotated[
+        str | None, typer.Option(help="'-': read JSON lines {id,text,now,tz} from stdin.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show how Aurelius understands a request: intent, slots and resolved times."""
+    if batch is not None:
+        _batch(batch)
+        return
+    if not text:
+        raise typer.BadParameter("give a TEXT to parse, or --batch - to read JSON lines")
+    from core.nlu import parse as understand
+
+    settings = _settings()
+    zone = tz or settings.timezone
+    moment = datetime.fromisoformat(now) if now else datetime.now().astimezone()
+    parsed = understand(text, moment, zone, dayfirst=settings.dayfirst)
+    if as_json:
+        slots = {key: _jsonable(value) for key, value in parsed.slots.items()}
+        payload = {"intent": parsed.intent, "confidence": parsed.confidence, "slots": slots}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    _show(parsed.intent, parsed.confidence, parsed.slots, zone)
+
+
+def _batch(source: str) -> None:
+    from core.nlu.batch import run_batch
+
+    if source != "-":
+        raise typer.BadParameter("only '-' (standard input) is supported", param_hint="--batch")
+    out = sys.stdout
+    for line in run_batch(sys.stdin):
+        out.write(line + "\n")
+
+
+def _show(intent: str, confidence: float, slots: dict[str, object], zone: str) -> None:
+    from core.timeutil import format_when
+
+    render.say(f"intent      {intent}  (confidence {confidence:.2f})")
+    for key, value in slots.items():
+        if key in TIME_SLOTS and isinstance(value, date):
+            shown = format_when(value, zone)
+        elif isinstance(value, list):
+            shown = ", ".join(map(str, value))
+        else:
+            shown = str(value)
+        render.say(f"{key:<11} {shown}")
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _settings() -> Settings:
+    from aurelius.settings import load_settings
+
+    return load_settings()
