@@ -128,7 +128,7 @@ def free(
     render.table(
         f"Free on {render.when(target)} ({context.timezone()})",
         ["From", "To", "Length"],
-        ([f"{s.start:%H:%M}", f"{s.end:%H:%M}", f"{s.minutes} min"] for s in slots),
+        ([render.clock(s.start), render.clock(s.end), f"{s.minutes} min"] for s in slots),
         "No free slot that long in working hours.",
     )
 
@@ -204,7 +204,7 @@ def _times(
 def _span(event: EventView, zone: bool = True) -> str:
     if event.all_day:
         return render.when(event.start.date()) + " (all day)"
-    same_day = event.start.date() == event.end.date()
-    end = f"{event.end:%H:%M}" if same_day else render.when(event.end, zone=False)
-    start = render.when(event.start, zone=False)
+    start, end = render.when(event.start, zone=False), render.when(event.end, zone=False)
+    if start.rsplit(" ", 1)[0] == end.rsplit(" ", 1)[0]:  # same local day: only the end time
+        end = render.clock(event.end)
     return f"{start} – {end}" + (f" {context.timezone()}" if zone else "")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -13,12 +16,6 @@ from cli import context
 
 class Jsonable(Protocol):
     def to_json(self) -> dict[str, Any]: ...
-
-
-def console() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False)
 
 
 def print_json(items: Iterable[Jsonable] | Jsonable) -> None:
@@ -37,21 +34,66 @@ def when(value: date | datetime | None, *, zone: bool = True) -> str:
     return text if zone else text.removesuffix(f" {context.timezone()}")
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
+def clock(value: datetime) -> str:
+    """Just the local time of day, in the user's zone."""
+    from core.timeutil import zone
 
-    rows = list(rows)
+    return f"{value.astimezone(zone(context.timezone())):%H:%M}"
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> None:
+    """Aligned columns that fit the terminal; the widest column is cut with an ellipsis.
+
+    Hand-rolled rather than a Rich table: Rich needs ~0.7 s to lay out 1,000 rows.
+    """
+    rows = [list(row) for row in rows]
     if not rows:
-        console().print(empty)
+        say(empty)
         return
-    grid = Table(title=title, title_justify="left", header_style="bold")
-    for name in columns:
-        grid.add_column(name, overflow="fold")
-    for row in rows:
-        grid.add_row(*(Text(cell) for cell in row))  # titles are not markup
-    console().print(grid)
+    widths = [
+        max(_width(str(cell)) for cell in column) for column in zip(columns, *rows, strict=True)
+    ]
+    _fit(widths, shutil.get_terminal_size((100, 24)).columns - 2 * (len(widths) - 1))
+    bold, plain = ("\x1b[1m", "\x1b[0m") if _styled() else ("", "")
+    lines = [
+        f"{bold}{title}{plain}",
+        _line(columns, widths),
+        _line(["─" * w for w in widths], widths),
+    ]
+    lines.extend(_line(row, widths) for row in rows)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _fit(widths: list[int], room: int) -> None:
+    widest = max(range(len(widths)), key=widths.__getitem__)
+    excess = sum(widths) - room
+    if excess > 0:
+        widths[widest] = max(widths[widest] - excess, 8)
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(
+        _clip(str(cell), width) for cell, width in zip(cells, widths, strict=True)
+    ).rstrip()
+
+
+def _clip(text: str, width: int) -> str:
+    if _width(text) > width:
+        while _width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text + " " * (width - _width(text))
+
+
+def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _styled() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def say(message: str) -> None:
-    console().print(message, markup=False)
+    sys.stdout.write(message + "\n")
