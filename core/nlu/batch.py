@@ -31,7 +31,7 @@ def run_batch(lines: Iterable[str]) -> Iterator[str]:
 def _one(line: str) -> dict[str, Any]:
     try:
         case = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return {"id": None, "error": f"Line is not valid JSON ({exc.msg}); send one JSON "
                                      "object per line."}
     if not isinstance(case, dict):

@@ -47,6 +47,24 @@ def bare_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), 0, None)
 
 
+_T = r"(\d{1,2})(?::(\d{2}))?"
+_M = r"(?:\s*([ap])\.?m\.?(?!\w))"
+
+
+@rule(r"\b(?:from\s+|between\s+)?" + _T + _M + r"?\s*(?:-|–|—|to|until|till)\s*" + _T + _M + "?"
+      + _ZONE)
+def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"2-3pm", "9am-5pm", "9:00-10:30", "from 1 to 4pm" (one end needs am/pm or both ':')."""
+    if not (m[3] or m[6] or (m[2] and m[5])):
+        return None
+    first = _time(m, int(m[1]), int(m[2] or 0), _mer(m[3]))
+    second = _time(m, int(m[4]), int(m[5] or 0), _mer(m[6]))
+    if first is None or second is None:
+        return None
+    return Piece(m.start(), m.end(), "trange", hour=first.hour, minute=first.minute,
+                 meridiem=first.meridiem, zone=first.zone, second=second)
+
+
 @rule(r"\b(\d{1,2})\s*o'?clock\b" + _ZONE)
 def oclock(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), 0, None)
@@ -81,8 +99,11 @@ _UNIT = r"(minutes?|m|hours?|h)\b"
 @rule(r"\bin\s+(" + NUM + r")\s*" + _UNIT + r"(?:\s+and\s+(?:(a\s+half)|(\d+)\s*minutes?))?"
       r"|\b(" + NUM + r")\s*" + _UNIT + r"\s+from\s+now\b")
 def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
-    count = number(m[1] or m[5])
-    unit = (m[2] or m[6])[0]
+    count_text, unit_text = (m[1], m[2]) if m[1] else (m[5], m[6])
+    if not count_text[0].isdigit() and len(unit_text) == 1:
+        return None
+    count = number(count_text)
+    unit = unit_text[0]
     minutes = count * (60 if unit == "h" else 1)
     minutes += 30 if m[3] else int(m[4] or 0)
     return _elapsed(m, ctx, minutes)
@@ -105,6 +126,8 @@ def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
       r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
       r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
 def duration(m: re.Match[str], ctx: Context) -> Piece | None:
+    if m[3] and not m[3][0].isdigit() and len(m[4]) == 1:
+        return None  # "am" is not "a m(inute)"
     minutes = duration_minutes(m)
     if minutes is None or minutes <= 0:
         return None
@@ -130,7 +153,7 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    meridiem_time, colon_time, bare_hour, oclock, half_past, named_time, part_of_day,
+    time_range, meridiem_time, colon_time, bare_hour, oclock, half_past, named_time, part_of_day,
     in_elapsed, in_elapsed_compound, duration, an_hour,
 ]
 

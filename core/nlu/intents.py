@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -34,7 +35,7 @@ TASK_PREFIX = _c(
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
     r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
-    r"^(?:how\s+(?:do|can|should|would|could|to|much|many|long|far|old)|how's\s+the\s+weather|"
+    r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
     r"what\s+(?:is|are|was|were)\s+(?:a|an|the\s+(?:best|difference|capital|meaning|"
     r"weather|population|point)|some|good)\b|what's\s+(?:a|an|the\s+(?:best|difference|"
     r"weather|capital|meaning))\b|what(?:'s|\s+is)\s+[\d$€£(]|why|who|where\s+(?:is|are|can)|"
@@ -68,7 +69,7 @@ REMIND = _c(
     r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b")
 COMPLETE = _c(
     r"^(?:done|completed?|finished|did)\s*[:\-–]|^done\s+with\b|^(?:i\s+)?(?:just\s+)?"
-    r"(?:finished|completed|did)\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"
+    r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"
     r"finished)\b|^(?:tick|check|cross|strike)\s+off\b|^(?:tick|check|cross)\b.*\boff\b|"
     r"^(?:complete|close|finish)\s+(?:task|the\s+task|todo)\b|^(?:i\s+)?(?:have\s+)?"
     r"(?:finished|completed)\b|\b(?:is|are)\s+(?:done|finished|completed)\s*[.!]*$|"
@@ -86,7 +87,8 @@ EMAIL_SEND = _c(
     r"(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|message|msg|line|reply)\b|^reply\s+to\b"
     r"|^send\s+\S+@|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
 FREE = _c(
-    r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|\bwhen\s+"
+    r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
+    r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
     r"(?:am\s+i|are\s+we|is\s+\w+)\s+(?:free|available)\b|\bfree\s+(?:time|slots?|windows?)\b|"
     r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|opening|window|gap|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
@@ -185,7 +187,8 @@ def _is_task_list(text: str, s: Signals) -> bool:
                                              or re.search(r"\b(?:show|list|see)\b", text)))
 
 
-_ORDERED = [
+Test = Callable[[str, Signals], bool]
+_ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t)), "brief", 0.9),
     (lambda t, s: bool(CHAT.search(t)) and not REMIND.search(t), "chat", 0.8),
     (lambda t, s: bool(REMIND.search(t)), "reminder.add", 0.95),

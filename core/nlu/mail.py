@@ -83,7 +83,8 @@ def _clean(value: str) -> str:
     return value.strip().strip("\"'“”‘’").strip(" ,;:.!?").strip()
 
 
-_FROM = re.compile(r"\bfrom\s+(?!(?:last|this|yesterday|today|the\s+last|past|next)\b)"
+_FROM = re.compile(r"\bfrom\s+(?:(?:the|my|our)\s+)?"
+                   r"(?!(?:last|this|yesterday|today|the\s+last|past|next)\b)"
                    r"([\w.+-]+@[\w.-]+|[\w'-]+)")
 _FLAGS = (
     (re.compile(r"\bunread\b|\bhaven't\s+read\b|\bnot\s+read\b"), "is:unread"),

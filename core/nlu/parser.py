@@ -39,7 +39,8 @@ def parse(text: str, now: datetime, tz: str, *, dayfirst: bool = False) -> Parse
 
     `now` may be aware or naive (wall time in `tz`). `dayfirst=True` reads "3/12" as 3 December;
     the default (False) is month-first, so "3/12" is March 12. "25/12" (no 25th month) and
-    dotted dates ("3.12.") are always day-first. Never raises for any text; an unknown `tz` raises `Invalid`.
+    dotted dates ("3.12.") are always day-first. Never raises for any text; an unknown
+    `tz` raises `Invalid`.
     """
     try:
         times.zone(tz)

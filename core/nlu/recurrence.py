@@ -83,8 +83,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<ord>" + _ORDW[1:-1]
                 + r")\s+(?P<day>" + WD + r")(?:\s+(?:of\s+)?(?:every|each|the|a)\s+month"
                 r"|\s+monthly)?\b"), _nth_weekday),
-    (re.compile(r"\b(?:(?:on\s+)?the\s+)?(?P<ord>" + _ORDW[1:-1] + r")\s+(?P<day>" + WD + r")\s+(?:of\s+)?"
-                r"(?:every|each|the|a)\s+" + _OTHER + r"months?\b"), _nth_weekday),
+    (re.compile(r"\b(?:(?:on\s+)?the\s+)?(?P<ord>" + _ORDW[1:-1] + r")\s+(?P<day>" + WD
+                + r")\s+(?:of\s+)?(?:every|each|the|a)\s+" + _OTHER + r"months?\b"), _nth_weekday),
     (re.compile(r"\b(?:on\s+)?the\s+(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+"
                 r"(?:every|each|the)\s+" + _OTHER + r"months?\b"), _monthday),
     (re.compile(r"\b(?:" + _EVERY + r"\s+" + _OTHER + r"months?|monthly)\s+on\s+the\s+"
@@ -161,7 +161,8 @@ def first_occurrence(body: str, after: datetime, wall: time | None,
         threshold = max(threshold, datetime.combine(not_before, time()))
     try:
         rule = rrulestr(body, dtstart=dtstart)
-        return rule.after(threshold, inc=True)  # type: ignore[no-any-return]
+        found: datetime | None = rule.after(threshold, inc=True)
+        return found
     except (ValueError, TypeError, OverflowError):
         return None
 

@@ -87,7 +87,7 @@ def title(s: Sentence, intent: str, durations: bool = False) -> str | None:
     value = tidy(carve(s.text, s.start, len(s.mask), dead), filler=True)
     if intent == "event.add" and _RESOURCE_FOR.search(s.mask[s.start:].lstrip()):
         # "book the conference room for a workshop": the event is what it is for.
-        head, sep, tail = value.rpartition(" for ")
+        _, sep, tail = value.rpartition(" for ")
         value = tidy(tail, filler=True) if sep and tail else value
     return value or None
 
@@ -180,6 +180,8 @@ def _event_add(s: Sentence) -> Slots:
 
 
 def _event_times(s: Sentence) -> tuple[datetime | None, datetime | None]:
+    if _blocks_part_of_day(s):
+        return s.when.range_start, s.when.range_end
     moment = _moment(s)
     if moment is None:
         return None, None
@@ -190,6 +192,15 @@ def _event_times(s: Sentence) -> tuple[datetime | None, datetime | None]:
     if end is None and s.when.duration:
         end = times.elapsed(moment, timedelta(minutes=s.when.duration), s.ctx.tz)
     return moment, end
+
+
+def _blocks_part_of_day(s: Sentence) -> bool:
+    """"block off friday afternoon" reserves the whole afternoon (12:00-17:00)."""
+    kinds = {p.kind for p in s.when.pieces}
+    has_pod = "pod" in kinds or any(p.pod for p in s.when.pieces)
+    return (bool(_RESOURCE_FOR.search(s.mask[s.start:].lstrip())) and has_pod
+            and not kinds & {"time", "trange", "instant", "duration"}
+            and s.when.range_end is not None and s.repeat is None)
 
 
 def _range(s: Sentence) -> Slots:

@@ -16,7 +16,8 @@ POD_INSTANT = {"morning": 9, "afternoon": 14, "evening": 19, "night": 21, "tonig
 POD_RANGE = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22),
              "night": (17, 22), "tonight": (17, 22)}
 _CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
-_TAIL = re.compile(r"\s*(?:-|–|to|until|till)\s*(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?m\.?)?\b"
+_TAIL = re.compile(r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
+                   r"(?:\s*(?P<mer>[ap])\.?m\.?)?\b"
                    r"(?!\s*(?:minutes?|hours?|days?|people))")
 
 
@@ -75,10 +76,10 @@ def _pair(a: Piece, b: Piece | None, norm: str) -> Piece | None:
 
 def _tail(a: Piece, norm: str) -> Piece:
     m = _TAIL.match(norm, a.end)
-    if m is None:
+    if m is None or (m["and"] and not norm.startswith("between", a.start)):
         return a
-    mer = {"a": "am", "p": "pm"}.get(m[3] or "")
-    second = Piece(m.start(1), m.end(), "time", hour=int(m[1]), minute=int(m[2] or 0),
+    mer = {"a": "am", "p": "pm"}.get(m["mer"] or "")
+    second = Piece(m.start("h"), m.end(), "time", hour=int(m["h"]), minute=int(m["m"] or 0),
                    meridiem=mer)
     if second.hour is None or second.hour > 23:
         return a
@@ -105,12 +106,22 @@ def _resolve_point(when: When, pieces: list[Piece], norm: str, ctx: Context) -> 
     if clock is not None or (day is not None and day.hour is not None):
         source = clock if clock is not None else day
         assert source is not None
-        when.point, when.end = _clock_point(source, when_day, pod, norm, ctx)
+        hint = pod or _meal_hint(norm)
+        when.point, when.end = _clock_point(source, when_day, hint, norm, ctx)
     elif pod is not None:
         hour = POD_INSTANT.get(pod, 9)
         when.point = _next_at(when_day, hour, 0, None, ctx)
     elif when_day is not None:
         when.point = when_day
+
+
+_EVENING_WORDS = re.compile(r"\b(?:dinner|drinks|supper|party|happy\s+hour|date\s+night|"
+                            r"movie\s+night|game\s+night|concert|show)\b")
+
+
+def _meal_hint(norm: str) -> str | None:
+    """Dinner at 7 is 19:00: evening plans read a bare 7-11 as pm."""
+    return "evening" if _EVENING_WORDS.search(norm) else None
 
 
 def _clock_point(source: Piece, day: date | None, pod: str | None, norm: str,
