@@ -7,14 +7,18 @@ Every front end (CLI, TUI, bots, server, workers) calls it; tests call it with o
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass
-from datetime import datetime, time
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from aurelius.settings import Settings, load_settings
 from core.db import Database
-from core.ports import Clock
+from core.ports import Address, Clock, JobQueue, Notifier
+from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
+from core.services.channels import DEFAULT, ChannelService
+from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
 from core.services.reminders import ReminderService
 from core.services.tasks import TaskService
@@ -32,6 +36,11 @@ class Services:
     calendar: CalendarService
     calendar_files: CalendarFiles
     reminders: ReminderService
+    channels: ChannelService
+    briefings: BriefingService
+    notifiers: dict[str, Notifier]
+    deliveries: DeliveryService
+    queue: JobQueue
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -43,30 +52,44 @@ class Services:
 
 
 def build_services(settings: Settings | None = None, **overrides: Any) -> Services:
-    """Wire every service from `settings`; any keyword replaces the part of the same name."""
+    """Wire every service from `settings`; a keyword replaces the part of the same name,
+    and the parts built after it use the replacement (e.g. `notifiers=` for deliveries)."""
     settings = settings or load_settings()
-    clock: Clock = overrides.pop("clock", None) or _clock(settings)
-    db: Database = overrides.pop("db", None) or _database(settings)
-    parts: dict[str, Any] = {
-        "settings": settings,
-        "db": db,
-        "clock": clock,
-        "users": UserService(db),
-        "tasks": TaskService(db, clock, _weights(settings)),
-        "calendar": CalendarService(
-            db,
-            clock,
-            Workday(
-                time.fromisoformat(settings.workday_start), time.fromisoformat(settings.workday_end)
-            ),
-        ),
-        "calendar_files": CalendarFiles(db),
-        "reminders": ReminderService(db, clock),
-    }
-    unknown = set(overrides) - set(parts)
+    unknown = set(overrides) - {f.name for f in fields(Services)}
     if unknown:
         raise TypeError(f"build_services() got unknown overrides: {sorted(unknown)}")
-    return Services(**{**parts, **overrides})
+
+    def part(name: str, build: Callable[[], Any]) -> Any:
+        return overrides[name] if name in overrides else build()
+
+    clock: Clock = part("clock", lambda: _clock(settings))
+    db: Database = part("db", lambda: _database(settings))
+    tasks = part("tasks", lambda: TaskService(db, clock, _weights(settings)))
+    calendar = part("calendar", lambda: CalendarService(db, clock, _workday(settings)))
+    reminders = part("reminders", lambda: ReminderService(db, clock))
+    briefings = part("briefings", lambda: BriefingService(db, tasks, calendar, reminders))
+    notifiers = part("notifiers", lambda: _notifiers(settings))
+    deliveries = part(
+        "deliveries",
+        lambda: DeliveryService(
+            db, clock, notifiers, _policy(settings), briefings.note, _default_channels(settings)
+        ),
+    )
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        users=part("users", lambda: UserService(db)),
+        tasks=tasks,
+        calendar=calendar,
+        calendar_files=part("calendar_files", lambda: CalendarFiles(db)),
+        reminders=reminders,
+        channels=part("channels", lambda: ChannelService(db)),
+        briefings=briefings,
+        notifiers=notifiers,
+        deliveries=deliveries,
+        queue=part("queue", lambda: _queue(settings)),
+    )
 
 
 def _database(settings: Settings) -> Database:
@@ -98,3 +121,52 @@ def _weights(settings: Settings) -> UrgencyCoefficients:
         tags=settings.urgency_tags,
         project=settings.urgency_project,
     )
+
+
+def _workday(settings: Settings) -> Workday:
+    return Workday(
+        time.fromisoformat(settings.workday_start), time.fromisoformat(settings.workday_end)
+    )
+
+
+def _policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(grace=timedelta(minutes=settings.reminder_grace_minutes))
+
+
+def _notifiers(settings: Settings) -> dict[str, Notifier]:
+    from aurelius.adapters.notifiers import SmtpNotifier, TerminalNotifier, WebhookNotifier
+
+    secret = settings.notify_webhook_secret
+    found: dict[str, Notifier] = {
+        "terminal": TerminalNotifier(),
+        "webhook": WebhookNotifier(
+            settings.notify_webhook_url, secret.get_secret_value() if secret else None
+        ),
+    }
+    if settings.smtp_host:
+        password = settings.smtp_password
+        found["email"] = SmtpNotifier(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_username,
+            password.get_secret_value() if password else None,
+            settings.smtp_from,
+            settings.smtp_starttls,
+        )
+    return found
+
+
+def _default_channels(settings: Settings) -> tuple[Address, ...]:
+    """Where people with no channels of their own are notified."""
+    return (Address("webhook"),) if settings.notify_webhook_url else (DEFAULT,)
+
+
+def _queue(settings: Settings) -> JobQueue:
+    if settings.redis_url:
+        from aurelius.adapters.rq_queue import RQQueue
+
+        return RQQueue(settings.redis_url)
+    from aurelius.adapters.local_queue import InProcessQueue
+    from aurelius.workers.jobs import record_failure
+
+    return InProcessQueue(settings.workers, on_failure=record_failure)

@@ -88,6 +88,64 @@ class Settings(BaseSettings):
     )
     """OpenAI API key (also read from `OPENAI_API_KEY`). Enables embeddings."""
 
+    anthropic_base_url: str | None = None
+    """Anthropic API URL without `/v1` (a proxy, or a test stub); default: Anthropic's."""
+
+    openai_base_url: str | None = None
+    """OpenAI-compatible API URL with `/v1`: OpenAI by default, or a local server such as
+    Ollama (`http://localhost:11434/v1`), llama.cpp or vLLM (then no key is needed)."""
+
+    plan: str = "pro"
+    """Your plan, one of `ai_plans` (free, pro, team): its tiers, request limits and budget."""
+
+    ai_tiers: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "economy": ["anthropic:claude-haiku-4-5", "openai:gpt-4.1-mini"],
+            "default": ["anthropic:claude-sonnet-4-5", "openai:gpt-4.1"],
+        }
+    )
+    """Per tier, the fallback chain of `provider:model` tried in order."""
+
+    ai_prices: dict[str, list[float]] = Field(
+        default_factory=lambda: {
+            "claude-haiku-4-5": [1.0, 5.0, 0.10],
+            "claude-sonnet-4-5": [3.0, 15.0, 0.30],
+            "gpt-4.1-mini": [0.40, 1.60, 0.10],
+            "gpt-4.1": [2.0, 8.0, 0.50],
+            "text-embedding-3-small": [0.02, 0.0],
+        }
+    )
+    """US dollars per million tokens: [input, output, cache read]; unlisted models cost 0."""
+
+    ai_plans: dict[str, dict[str, Any]] = Field(
+        default_factory=lambda: {
+            "free": {"tiers": ["economy"], "daily_requests": 50, "monthly_budget_usd": 1.0,
+                     "requests_per_minute": 10},
+            "pro": {"tiers": ["economy", "default"], "daily_requests": 500,
+                    "monthly_budget_usd": 20.0, "requests_per_minute": 30},
+            "team": {"tiers": ["economy", "default"], "daily_requests": 5000,
+                     "monthly_budget_usd": 200.0, "requests_per_minute": 120},
+        }
+    )
+    """Plans: allowed tiers, AI requests per 24 hours, monthly budget (USD), requests a minute."""
+
+    ai_use_cases: dict[str, str] = Field(
+        default_factory=lambda: {
+            "classify": "economy", "extract": "economy", "chat": "economy",
+            "summarize": "economy", "draft": "default", "plan": "default",
+        }
+    )
+    """Which tier each use case starts on; requests with several steps use `plan`."""
+
+    ai_timeout: float = 30.0
+    """Seconds to wait for a model before trying the next provider."""
+
+    ai_retries: int = 2
+    """Retries (with backoff) on 429, 5xx and timeouts before falling over to the next one."""
+
+    embedding_model: str = "text-embedding-3-small"
+    """OpenAI (or compatible) embedding model for semantic search."""
+
     workday_start: str = "09:00"
     """Start of the working day; `cal free` looks for free time between start and end."""
 
@@ -96,6 +154,41 @@ class Settings(BaseSettings):
 
     now: str | None = None
     """Pin the current time (ISO 8601; naive means in `timezone`) for reproducible runs."""
+
+    notify_webhook_url: str | None = None
+    """Default webhook for notifications (JSON POST, HMAC-signed when a secret is set); used
+    for people who have configured no channel of their own."""
+
+    notify_webhook_secret: SecretStr | None = None
+    """Secret for the `X-Aurelius-Signature: sha256=HMAC(secret, "{timestamp}.{body}")` header."""
+
+    smtp_host: str | None = None
+    """SMTP server for e-mail notifications."""
+
+    smtp_port: int = 587
+    """SMTP port."""
+
+    smtp_username: str | None = None
+    """SMTP login, if the server needs one."""
+
+    smtp_password: SecretStr | None = None
+    """SMTP password."""
+
+    smtp_from: str = "aurelius@localhost"
+    """Sender address of notification e-mails."""
+
+    smtp_starttls: bool = True
+    """Upgrade the SMTP connection with STARTTLS."""
+
+    tick_seconds: float = 1.0
+    """How often the scheduler looks for due reminders and briefs."""
+
+    reminder_grace_minutes: int = 15
+    """After downtime, reminders overdue by less than this are sent (marked late); older ones
+    go into a "missed while you were away" digest."""
+
+    workers: int = 4
+    """Worker threads of the embedded job queue (`aurelius run`)."""
 
     urgency_due: float = 12.0
     """Urgency weight of due-date proximity (overdue by a week or more counts in full)."""

@@ -45,6 +45,18 @@ def next_due(
     return localize(following, tz_name) if timed else following.date()
 
 
+def next_after(body: str, anchor: datetime, tz_name: str, moment: datetime) -> datetime | None:
+    """The first occurrence strictly after the instant `moment`, counted in wall time.
+
+    A wall time that happens twice (DST overlap) fires once; one in a gap fires at the first
+    valid instant after it.
+    """
+    tz = zone(tz_name)
+    rule = rule_for(body, anchor.astimezone(tz).replace(tzinfo=None))
+    following = rule.after(moment.astimezone(tz).replace(tzinfo=None))  # type: ignore[attr-defined]
+    return None if following is None else localize(following, tz_name)
+
+
 def occurrences(
     body: str,
     start: datetime,

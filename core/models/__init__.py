@@ -1,10 +1,30 @@
 """SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
 
+from core.models.ai import EgressRecord, PendingAction, Thread, ThreadMessage, UsageRecord
 from core.models.audit import AuditEntry
 from core.models.base import Base
+from core.models.delivery import Delivery, JobRecord, Lease, NotificationChannel
 from core.models.event import Event, EventException
 from core.models.reminder import Reminder
 from core.models.task import Task
 from core.models.user import Identity, User
 
-__all__ = ["AuditEntry", "Base", "Event", "EventException", "Identity", "Reminder", "Task", "User"]
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Delivery",
+    "EgressRecord",
+    "Event",
+    "EventException",
+    "Identity",
+    "JobRecord",
+    "Lease",
+    "NotificationChannel",
+    "PendingAction",
+    "Reminder",
+    "Task",
+    "Thread",
+    "ThreadMessage",
+    "UsageRecord",
+    "User",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime, utcnow
@@ -16,6 +16,13 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    """Local "HH:MM" when quiet hours begin (non-urgent notifications wait); None: no quiet."""
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    brief_time: Mapped[str | None] = mapped_column(String(5))
+    """Local "HH:MM" of the daily brief; None: no scheduled brief."""
+    escalate_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    """An unacknowledged reminder moves to the next channel after this many minutes."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import recurrence
 from core.db import Database
 from core.errors import Invalid, NotFound
 from core.models import Reminder
+from core.models import Delivery
+from core.models.delivery import ACKNOWLEDGED, PENDING, SENDING, SENT
 from core.models.reminder import CANCELLED, SCHEDULED
 from core.ports import Clock
 from core.services import journal
 from core.services.users import user_timezone
 from core.services.views import ReminderView
-from core.timeutil import zone
+from core.timeutil import add_elapsed, zone
 
 ENTITY = "reminder"
 
@@ -35,6 +37,8 @@ class ReminderService:
         recurrence_rule: str | None = None,
         task_id: int | None = None,
         event_id: int | None = None,
+        requires_ack: bool = False,
+        urgent: bool = False,
     ) -> ReminderView:
         if not title.strip():
             raise Invalid("A reminder needs a text, e.g. aurelius remind add 'Call the bank'.")
@@ -52,6 +56,9 @@ class ReminderService:
                 recurrence=recurrence_rule or None,
                 task_id=task_id,
                 event_id=event_id,
+                next_at=at,
+                requires_ack=requires_ack,
+                urgent=urgent,
             )
             session.add(reminder)
             session.flush()
@@ -66,7 +73,30 @@ class ReminderService:
         if not include_past:
             query = query.where(Reminder.status == SCHEDULED)
         with self.db.transaction() as session:
-            return [_view(r) for r in session.scalars(query.order_by(Reminder.remind_at))]
+            return [
+                _view(r)
+                for r in session.scalars(query.order_by(Reminder.next_at, Reminder.remind_at))
+            ]
+
+    def snooze(self, user_id: int, reminder_id: int, delay: timedelta) -> ReminderView:
+        """Ring again after `delay`; what was already sent counts as seen (no escalation)."""
+        if delay <= timedelta(0):
+            raise Invalid("Snooze for a positive time, e.g. --for 15m.")
+        with self.db.transaction() as session:
+            reminder = _owned(session, user_id, reminder_id)
+            if reminder.status == CANCELLED:
+                raise Invalid(f"Reminder #{reminder_id} is cancelled.")
+            reminder.next_at = add_elapsed(self.clock.now(), delay)
+            reminder.status = SCHEDULED
+            session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.reminder_id == reminder_id,
+                    Delivery.state.in_([PENDING, SENDING, SENT]),
+                )
+                .values(state=ACKNOWLEDGED, acknowledged_at=self.clock.now())
+            )
+            return _view(reminder)
 
     def cancel(self, user_id: int, reminder_id: int) -> ReminderView:
         with self.db.transaction() as session:
@@ -74,7 +104,7 @@ class ReminderService:
             if reminder.status != SCHEDULED:
                 raise Invalid(f"Reminder #{reminder_id} is already {reminder.status}.")
             before = journal.snapshot(reminder)
-            reminder.status = CANCELLED
+            reminder.status, reminder.next_at = CANCELLED, None
             journal.record(
                 session, user_id, ENTITY, reminder.id, "cancel", before, journal.snapshot(reminder)
             )
@@ -92,10 +122,12 @@ def _view(reminder: Reminder) -> ReminderView:
     return ReminderView(
         id=reminder.id,
         title=reminder.title,
-        remind_at=reminder.remind_at.astimezone(zone(reminder.timezone)),
+        remind_at=(reminder.next_at or reminder.remind_at).astimezone(zone(reminder.timezone)),
         timezone=reminder.timezone,
         status=reminder.status,
         recurrence=reminder.recurrence,
         task_id=reminder.task_id,
         event_id=reminder.event_id,
+        requires_ack=reminder.requires_ack,
+        urgent=reminder.urgent,
     )

@@ -73,6 +73,8 @@ class EventView(_Json):
 
 @dataclass(frozen=True)
 class ReminderView(_Json):
+    """`remind_at` is when it rings next (a snooze or a repeat moves it)."""
+
     id: int
     title: str
     remind_at: datetime
@@ -81,6 +83,8 @@ class ReminderView(_Json):
     recurrence: str | None
     task_id: int | None
     event_id: int | None
+    requires_ack: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

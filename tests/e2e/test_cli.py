@@ -146,6 +146,8 @@ def test_reminders(run: Run) -> None:
             "recurrence": None,
             "task_id": None,
             "event_id": None,
+            "requires_ack": False,
+            "urgent": False,
         }
     ]
     run("remind", "cancel", "1")

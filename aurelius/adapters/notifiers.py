@@ -1,0 +1,102 @@
+"""Notifier adapters: the terminal, a signed webhook, and e-mail over SMTP."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+
+from core.ports import Address, Note
+
+SIGNATURE_HEADER = "X-Aurelius-Signature"
+TIMESTAMP_HEADER = "X-Aurelius-Timestamp"
+
+
+class TerminalNotifier:
+    """A desktop notification where one can be shown, else a line on the running process's
+    standard output (`aurelius run` in a terminal)."""
+
+    def send(self, address: Address, note: Note) -> None:
+        if shutil.which("notify-send") and _has_display():
+            subprocess.run(
+                ["notify-send", "--app-name=Aurelius", note.title, note.body],
+                check=False,
+                timeout=5,
+            )
+        stamp = time.strftime("%H:%M:%S")
+        sys.stdout.write(
+            f"\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
+        )
+        sys.stdout.flush()
+
+
+def _has_display() -> bool:
+    import os
+
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=` + hex HMAC-SHA256 of "{timestamp}.{body}": the receiver recomputes it and
+    rejects stale timestamps, so a captured request cannot be replayed later."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class WebhookNotifier:
+    """POSTs the note as JSON to the address's URL (or the configured default URL)."""
+
+    default_url: str | None = None
+    secret: str | None = None
+    timeout: float = 10.0
+
+    def send(self, address: Address, note: Note) -> None:
+        url = address.target or self.default_url
+        if not url:
+            raise LookupError(
+                "no webhook URL: set AURELIUS_NOTIFY_WEBHOOK_URL or "
+                "`aurelius notify add webhook URL`"
+            )
+        body = json.dumps(asdict(note), default=str).encode()
+        headers = {"Content-Type": "application/json", "User-Agent": "aurelius"}
+        if self.secret:
+            stamp = str(int(time.time()))
+            headers |= {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(self.secret, stamp, body)}
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            if response.status >= 300:
+                raise ConnectionError(f"webhook answered HTTP {response.status}")
+
+
+@dataclass(frozen=True)
+class SmtpNotifier:
+    """Sends the note as a plain-text e-mail to the address's target."""
+
+    host: str
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    sender: str = "aurelius@localhost"
+    starttls: bool = True
+    timeout: float = 20.0
+
+    def send(self, address: Address, note: Note) -> None:
+        import smtplib
+
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, address.target, note.title
+        message.set_content(note.body or note.title)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username and self.password:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)

@@ -1,0 +1,1 @@
+"""Runtime hosts for background work: job functions, the scheduler, the embedded runner."""

@@ -1,0 +1,71 @@
+"""The scheduler: APScheduler fires a tick; only the holder of the `scheduler` lease acts.
+
+Triggers only enqueue jobs. The reminders, briefs and their delivery states live in the
+database, so a restarted or newly elected scheduler carries on where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from aurelius.workers.jobs import TICK
+from core.services import leases
+
+if TYPE_CHECKING:
+    from aurelius.bootstrap import Services
+
+LEASE = "scheduler"
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(self, services: Services, holder: str | None = None) -> None:
+        self.services = services
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}"
+        self.interval = services.settings.tick_seconds
+        self.ttl = timedelta(seconds=max(5 * self.interval, 10))
+        self.leading = False
+
+    def fire(self) -> bool:
+        """One trigger: renew the lease; as the leader, enqueue a tick. Returns leadership."""
+        leading = leases.acquire(
+            self.services.db, self.services.clock, LEASE, self.holder, self.ttl
+        )
+        if leading != self.leading:
+            log.info("scheduler %s is %s", self.holder, "leading" if leading else "standing by")
+            self.leading = leading
+        if leading:
+            self.services.queue.enqueue(TICK, job_id="tick")
+        return leading
+
+    def run(self, stop: threading.Event) -> None:
+        """Fire every `tick_seconds` until `stop` is set; hand the lease back on the way out."""
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        scheduler = BackgroundScheduler(timezone="UTC")
+        scheduler.add_job(
+            self._safe_fire,
+            "interval",
+            seconds=self.interval,
+            coalesce=True,
+            max_instances=1,
+            id="tick",
+        )
+        scheduler.start()
+        self._safe_fire()
+        try:
+            stop.wait()
+        finally:
+            scheduler.shutdown(wait=True)
+            leases.release(self.services.db, LEASE, self.holder)
+
+    def _safe_fire(self) -> None:
+        try:
+            self.fire()
+        except Exception:  # a database hiccup must not stop the trigger for good
+            log.exception("scheduler tick failed")
