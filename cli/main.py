@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli import calendar, config, parse, reminders, tasks
+from cli import ai, calendar, config, jobs, notify, parse, reminders, tasks
 from cli.app import AureliusGroup
 
 app = typer.Typer(
@@ -20,7 +20,14 @@ app.add_typer(calendar.app, name="cal")
 app.add_typer(reminders.app, name="remind")
 app.add_typer(config.config_app, name="config")
 app.add_typer(config.db_app, name="db")
+app.add_typer(notify.app, name="notify")
+app.add_typer(jobs.app, name="jobs")
 app.command("parse")(parse.parse)
+app.command("brief")(notify.brief)
+for name, command in (("run", jobs.run), ("worker", jobs.worker), ("scheduler", jobs.scheduler)):
+    app.command(name)(command)
+for name, command in (("ask", ai.ask), ("chat", ai.chat), ("usage", ai.usage)):
+    app.command(name)(command)
 
 
 def _version(value: bool) -> None:

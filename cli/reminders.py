@@ -80,3 +80,24 @@ def cancel(reminder_id: int) -> None:
     """Cancel a scheduled reminder."""
     reminder = context.services().reminders.cancel(context.user_id(), reminder_id)
     render.say(f"Cancelled reminder #{reminder.id} {reminder.title!r}.")
+
+
+@app.command("ack")
+def ack(reminder_id: int) -> None:
+    """Acknowledge a reminder: it stops escalating to your other channels."""
+    count = context.services().deliveries.acknowledge(context.user_id(), reminder_id)
+    render.say(f"Acknowledged reminder #{reminder_id} ({count} notification(s)).")
+
+
+@app.command("snooze")
+def snooze(
+    reminder_id: int,
+    delay: Annotated[str, typer.Option("--for", help="How long, e.g. 15m or 1h.")] = "10m",
+) -> None:
+    """Ring again later."""
+    reminder = context.services().reminders.snooze(
+        context.user_id(), reminder_id, context.duration(delay)
+    )
+    render.say(
+        f"Snoozed #{reminder.id} {reminder.title!r} until {render.when(reminder.remind_at)}."
+    )

@@ -23,6 +23,10 @@ def print_json(items: Iterable[Jsonable] | Jsonable) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
 
+def print_raw(payload: object) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
 def when(value: date | datetime | None, *, zone: bool = True) -> str:
     """A time as the user should read it: weekday, date, time and (unless a table's title
     already names it) the zone."""

@@ -90,7 +90,8 @@ def brief_due(user: User, now: datetime) -> date | None:
 
 def render(brief: Brief) -> str:
     """The brief as plain text; every front end can show it as it is."""
-    tz, lines = brief.timezone, [f"Brief for {format_when(brief.day, tz)} ({tz})"]
+    tz = brief.timezone
+    lines = [f"Brief for {format_when(brief.day, tz)} ({tz})"]
     if brief.summary:
         lines += ["", brief.summary]
     lines += ["", "Agenda:"] + (

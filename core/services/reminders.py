@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from core import recurrence
 from core.db import Database
 from core.errors import Invalid, NotFound
-from core.models import Reminder
-from core.models import Delivery
+from core.models import Delivery, Reminder
 from core.models.delivery import ACKNOWLEDGED, PENDING, SENDING, SENT
 from core.models.reminder import CANCELLED, SCHEDULED
 from core.ports import Clock
