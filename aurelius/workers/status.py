@@ -71,11 +71,8 @@ def _queue(services: Services) -> dict[str, Any]:
 
 def _database(services: Services) -> dict[str, Any]:
     with services.db.transaction() as session:
-        states = dict(
-            session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
-            .tuples()
-            .all()
-        )
+        counted = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+        states = {state: count for state, count in counted}
         upcoming = session.scalars(
             select(Reminder).where(Reminder.status == SCHEDULED).order_by(Reminder.next_at).limit(5)
         ).all()
