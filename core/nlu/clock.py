@@ -12,6 +12,8 @@ from core.nlu.pieces import Context, Piece, Rule, rule
 _ZONE = r"(?:\s*" + ZONE_RE + r"\b)?"
 _MER = r"(?P<mer>\s*[ap]\.?m\.?|[ap])(?!\w)"
 _LEAD = r"(?:(?:at|@|around|by|from|for|until|till|before|after|between)\s+)?"
+# "\b" cannot start a match at "@" after a space ("tomorrow @ 8"), so allow that explicitly.
+_B = r"(?:\b|(?<![\w@])(?=@))"
 
 
 def _time(m: re.Match[str], hour: int, minute: int, mer: str | None) -> Piece | None:
@@ -27,7 +29,7 @@ def _mer(text: str | None) -> str | None:
     return "pm" if text.strip().startswith("p") else "am"
 
 
-@rule(r"\b" + _LEAD + r"(\d{1,2})(?::(\d{2}))?" + _MER + _ZONE)
+@rule(_B + _LEAD + r"(\d{1,2})(?::(\d{2}))?" + _MER + _ZONE)
 def meridiem_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), int(m[2] or 0), _mer(m["mer"]))
 
@@ -40,7 +42,7 @@ def colon_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, hour, int(m[2]), clock)
 
 
-@rule(r"\b(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
+@rule(_B + r"(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
       r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
       r"guests|of\b|st\b|nd\b|rd\b|th\b))" + _ZONE)
 def bare_hour(m: re.Match[str], ctx: Context) -> Piece | None:
@@ -63,6 +65,12 @@ def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
         return None
     return Piece(m.start(), m.end(), "trange", hour=first.hour, minute=first.minute,
                  meridiem=first.meridiem, zone=first.zone, second=second)
+
+
+@rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b")
+def approx_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"10ish" is a bare hour ("around 10")."""
+    return _time(m, int(m[1]), int(m[2] or 0), None)
 
 
 @rule(r"\b(\d{1,2})\s*o'?clock\b" + _ZONE)
@@ -124,6 +132,7 @@ def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
 
 @rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one)\s+hour\s+and\s+a\s+half\b"
       r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
+      r"(?:(?:free|spare|open|clear|solid|uninterrupted|full)\s+)?"
       r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
 def duration(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[3] and not m[3][0].isdigit() and len(m[4]) == 1:
@@ -153,7 +162,8 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, bare_hour, oclock, half_past, named_time, part_of_day,
+    time_range, meridiem_time, colon_time, bare_hour, approx_time, oclock, half_past,
+    named_time, part_of_day,
     in_elapsed, in_elapsed_compound, duration, an_hour,
 ]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from core.nlu.lazy import Lazy, lazy
 
 
-@dataclass(frozen=True)
-class Signals:
+class Signals(NamedTuple):
     """Facts about the sentence that intent rules need besides its words."""
 
     has_when: bool  # a date, time, or repeat phrase
@@ -16,8 +17,8 @@ class Signals:
     has_tokens: bool  # p1, #tag, project
 
 
-def _c(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _c(pattern: str) -> Lazy:
+    return lazy(pattern)
 
 
 SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "reminder.add",
@@ -51,10 +52,13 @@ CHAT = _c(
     r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure)\b"
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
     r"cron\s+expression)\b")
+# A question about how to do something is chat even when it names a reminder or a task.
+HOW_TO = _c(r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|is\s+there\s+"
+            r"a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
 BRIEF = _c(
     r"\bbrief\s+me\b|^brief\b|\bbriefing\b|\b(?:morning|daily|evening|weekly|day)\s+(?:summary|"
     r"digest|rundown|overview|recap)\b|\bcatch\s+me\s+up\b|\bwhat(?:'s|\s+does|\s+is|\s+will)?"
-    r"\s+(?:my|the|today|tomorrow)(?:'s)?\s+(?:day|week)\s+look|\bhow\s+(?:does|is|'s|will)\s+"
+    r"\s+(?:my|the|today|tomorrow)(?:'s)?\s+(?:day|week)\s+(?:look|like)|\bhow\s+(?:does|is|'s|will)\s+"
     r"(?:my\s+|the\s+)?(?:day|today|tomorrow|week|rest\s+of)\b.*\blook|\bwhat(?:'s|\s+is)\s+"
     r"(?:the|my)\s+plan\s+(?:for|today)|\bgive\s+me\s+(?:the|a|my)\s+(?:rundown|overview|"
     r"summary|brief|lowdown|recap)|\bwhat\s+did\s+i\s+miss\b|\bsummar(?:y|ize|ise)\s+(?:of\s+)?"
@@ -81,11 +85,12 @@ EMAIL_SEARCH = _c(
     r"(?:anything|something|any|an?\s+\w+|\w+)\s+from\b|\bgot\s+anything\s+from\b|\bsearch\s+"
     r"(?:my\s+)?(?:inbox|mail|email)\b|^(?:unread|new)\s+(?:e-?mails|mail|messages)\b|"
     r"\b(?:did|has)\s+\w+\s+(?:e-?mail(?:ed)?|replied|reply|written|write)(?:\s+(?:me|back))?\b"
-    r"|\bin\s+my\s+inbox\b|^e-?mails\s+(?:from|about|with)\b")
+    r"|\bin\s+my\s+inbox\b|^search\s+(?:for\s+)?\w|^e-?mails\s+(?:from|about|with)\b")
 EMAIL_SEND = _c(
     r"^(?:e-?mail|mail)\b(?!\s+(?:is|was|from))|^(?:send|write|shoot|draft|compose|drop)\s+(?:an?\s+)?"
     r"(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|message|msg|line|reply)\b|^reply\s+to\b"
-    r"|^send\s+\S+@|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
+    r"|^(?:shoot|drop|send|write)\s+\w+\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|note|line|"
+    r"message)\b|^send\s+\S+@|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
 FREE = _c(
     r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
@@ -94,18 +99,24 @@ FREE = _c(
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
     r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
     r"\bwhen\s+can\s+i\b|\bfirst\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
-    r"today|tonight|for)\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
+    r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
 EVENT_LIST = _c(
     r"\b(?:calendar|agenda|schedule|meetings|events|appointments|calls)\b|\bwhat(?:'s|\s+is)\s+"
-    r"(?:happening|going\s+on|coming\s+up|on)\b|\bwhat\s+do\s+i\s+have\s+(?:on|going|planned|"
+    r"(?:happening|going\s+on|coming\s+up|on)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got)\b(?!\s+to\b)|"
+    r"\bwhat\s+do\s+i\s+have\s+(?:on|going|planned|"
     r"scheduled|booked|coming)\b|\bwho\s+am\s+i\s+meeting\b|\bnext\s+(?:meeting|call|event|"
-    r"appointment)\b|\bwhen\s+is\s+my\b|\bany\s+(?:meetings?|events?|calls?)\b|"
+    r"appointment)\b|\bwhen(?:\s+is|'s)\s+my\b|\b(?:when|what\s+time)(?:\s+is|'s)\s+(?:the|our)\b.*"
+    r"\b(?:meeting|appointment|call|event|interview|flight|standup|lunch|dinner)\b|\bwhat\s+time\s+is\s+my\b|"
+    r"\b(?:anything|something)\s+(?:scheduled|planned|booked|on)\b|\bany\s+(?:meetings?|events?|calls?)\b|"
     r"\bwhat\s+(?:meetings?|events?|calls?)\b|\bdo\s+i\s+have\s+(?:any\s+)?(?:meetings?|"
     r"events?|calls?|appointments?|anything)\b")
 LIST_OPENER = _c(
     r"^(?:what|whats|what's|show|list|display|view|see|any|do\s+i|how\s+many|is\s+there|"
     r"are\s+there|when|which|check|open|pull\s+up|tell\s+me|read|give\s+me|get|my|who|"
-    r"where|can\s+you\s+show|can\s+i\s+see|let\s+me\s+see|let's\s+see|anything)\b|\?\s*$")
+    r"where|can\s+you\s+show|can\s+i\s+see|let\s+me\s+see|let's\s+see|anything)\b|\?\s*$"
+    # "agenda for today", "calendar next week": a bare noun asks for the listing
+    r"|^(?:my\s+)?(?:calendar|agenda|schedule|meetings|events|appointments)(?:\s+(?:for|on|this|"
+    r"next|today|tomorrow|tonight|please)\b|\s*[?.!]*\s*$)")
 TASK_LIST = _c(
     r"\b(?:tasks|to-?dos|todo\s+list|to-?do\s+list|to\s+do\s+list|task\s+list|checklist)\b|"
     r"\bwhat(?:'s|\s+is)\s+(?:due|overdue|left|pending|outstanding|on\s+my\s+(?:plate|list))\b|"
@@ -118,6 +129,7 @@ EVENT_VERB = _c(
     r"(?:add|create|new|make)\s+(?:an?\s+)?(?:event|meeting|appointment|calendar\s+event)|"
     r"set\s+(?:an?\s+|up\s+an?\s+)?(?:meeting|call|appointment|event)|book\s+(?:a\s+|an\s+)?"
     r"(?:meeting|call|slot|time|room|appointment|1:1|session))\b")
+QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was|were)\b")
 BOOK = _c(r"^(?:book|reserve|hold)\b")
 APPOINTMENT = _c(
     r"\b(?:meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|call\s+with|"
@@ -172,7 +184,8 @@ def _is_event_add(text: str, s: Signals) -> bool:
         return True
     noun = APPOINTMENT.search(text)
     verb_led = bool(TASK_VERB.search(text)) and not (noun and noun.start() == 0)
-    if noun and (s.has_clock or s.has_when) and not verb_led:
+    # "what's the date of easter in may" names a noun in a question: not a booking
+    if noun and (s.has_clock or s.has_when) and not verb_led and not QUESTION.search(text):
         return True
     return bool(re.search(r"\bwith\s+\w", text) and s.has_clock and not verb_led
                 and not CHAT_TAIL.search(text))
@@ -190,7 +203,8 @@ def _is_task_list(text: str, s: Signals) -> bool:
 Test = Callable[[str, Signals], bool]
 _ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t)), "brief", 0.9),
-    (lambda t, s: bool(CHAT.search(t)) and not REMIND.search(t), "chat", 0.8),
+    (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
+     "chat", 0.8),
     (lambda t, s: bool(REMIND.search(t)), "reminder.add", 0.95),
     (lambda t, s: bool(COMPLETE.search(t)), "task.complete", 0.9),
     (lambda t, s: bool(EMAIL_SEARCH.search(t)), "email.search", 0.9),

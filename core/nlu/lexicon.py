@@ -8,7 +8,9 @@ remembers the original character range it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from core.nlu.lazy import lazy
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -73,9 +75,10 @@ TYPOS: dict[str, str] = {
     **dict.fromkeys(("emial", "emal", "eamil", "emil", "e-mail"), "email"),
     **dict.fromkeys(("calender", "calandar", "calendr", "cal"), "calendar"),
     **dict.fromkeys(("remidn", "remnd", "remaind", "rmind", "remid"), "remind"),
-    "w": "with", "wk": "week", "wks": "weeks", "wknd": "weekend", "wkend": "weekend",
+    "w": "with", "w/": "with", "wk": "week", "wks": "weeks", "wknd": "weekend", "wkend": "weekend",
     **dict.fromkeys(("hr", "hrs"), "hours"), **dict.fromkeys(("min", "mins"), "minutes"),
     "yr": "year", "yrs": "years", "b4": "before", "u": "you", "plz": "please", "pls": "please",
+    "whats": "what's", "wats": "what's", "wat": "what", "whens": "when's",
     "&": "and", "+": "and", "wanna": "want to", "gonna": "going to", "lemme": "let me",
 }
 
@@ -124,13 +127,12 @@ def _alternation(words: list[str]) -> str:
 
 ZONE_RE = ("(?P<zone>" + _alternation(list(ZONES)) + r"|(?:" + _alternation(list(CITIES))
            + r")\s+time|their\s+time|my\s+time|local\s+time)")
-CITY_RE = re.compile(r"\b(" + _alternation(list(CITIES)) + r")\b")
+CITY_RE = lazy(r"\b(" + _alternation(list(CITIES)) + r")\b")
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|\S", re.UNICODE)
+_TOKEN = lazy(r"(?i:w/)(?=\s)|[^\W_]+(?:['’][^\W_]+)*|\S", re.UNICODE)
 
 
-@dataclass
-class Text:
+class Text(NamedTuple):
     """The raw input and its normalised form, with a character map between them."""
 
     raw: str

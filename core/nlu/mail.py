@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 
-ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_VERB = re.compile(
+ADDRESS = lazy(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_VERB = lazy(
     r"^(?:(?:e-?mail|mail|message|write\s+to|reply\s+to|respond\s+to)\s+|(?:send|write|shoot|"
     r"draft|compose|drop)\s+(?:an?\s+)?(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|"
     r"message|msg|line|reply)?\s*(?:to\s+)?)")
-_SHOOT = re.compile(r"^(?:shoot|drop|send|write)\s+(\w+)\s+an?\s+(?:quick\s+|short\s+)?"
+_SHOOT = lazy(r"^(?:shoot|drop|send|write)\s+(\w+)\s+an?\s+(?:quick\s+|short\s+)?"
                     r"(?:e-?mail|note|line|message)\s*")
-_BODY = re.compile(r"\b(?:that|saying|to\s+say|telling\s+(?:them|him|her)|body\s*:?)\s+|:\s*")
-_SUBJECT = re.compile(r"\b(?:with\s+(?:the\s+)?)?subject(?:\s+line)?\s*[:\-]?\s*|\bre\s*:\s*"
+_BODY = lazy(r"\b(?:that|saying|to\s+say|telling\s+(?:them|him|her)|body\s*:?)\s+|:\s*")
+_SUBJECT = lazy(r"\b(?:with\s+(?:the\s+)?)?subject(?:\s+line)?\s*[:\-]?\s*|\bre\s*:\s*"
                       r"|\babout\s+|\bregarding\s+")
-_NAME_STOP = re.compile(r"\s*(?:\b(?:that|saying|to\s+say|about|re|regarding|with|subject|"
+_NAME_STOP = lazy(r"\s*(?:\b(?:that|saying|to\s+say|about|re|regarding|with|subject|"
                         r"body|asking|telling|and\s+(?:say|tell|ask|let))\b|[:;,.!?]|$)")
 
 
@@ -54,7 +55,7 @@ def _recipients(text: Text, mask: str, after: int, stop: int,
     addresses = [a for a in ADDRESS.findall(text.raw)]
     if addresses:
         return addresses
-    if verb is not None and verb.re is _SHOOT:
+    if verb is not None and verb.re is _SHOOT.rx:
         return [text.raw_slice(verb.start(1) + after - verb.end(), verb.end(1) + after
                                - verb.end())]
     end = _NAME_STOP.search(mask, after)
@@ -68,6 +69,8 @@ def _recipients(text: Text, mask: str, after: int, stop: int,
         at = mask.index(name, pos)
         pos = at + len(name)
         out.append(text.raw_slice(at, pos))
+    # "reply to Tom's email": the person, not their message
+    out = [re.sub(r"['’]s\s+(?:e-?mail|message|note|mail)$", "", n) for n in out]
     return [n for n in out if n and len(n.split()) <= 4]
 
 
@@ -83,14 +86,14 @@ def _clean(value: str) -> str:
     return value.strip().strip("\"'“”‘’").strip(" ,;:.!?").strip()
 
 
-_FROM = re.compile(r"\bfrom\s+(?:(?:the|my|our)\s+)?"
+_FROM = lazy(r"\bfrom\s+(?:(?:the|my|our)\s+)?"
                    r"(?!(?:last|this|yesterday|today|the\s+last|past|next)\b)"
-                   r"([\w.+-]+@[\w.-]+|[\w'-]+)")
+                   r"([\w.+-]+@[\w.-]+|[\w-]+(?:\.[\w-]+)+|[\w'-]+)")
 _FLAGS = (
-    (re.compile(r"\bunread\b|\bhaven't\s+read\b|\bnot\s+read\b"), "is:unread"),
-    (re.compile(r"\bstarred\b"), "is:starred"),
-    (re.compile(r"\bimportant\b"), "is:important"),
-    (re.compile(r"\b(?:with|has|have|having|that\s+have|containing)\s+(?:an?\s+|any\s+)?"
+    (lazy(r"\bunread\b|\bhaven't\s+read\b|\bnot\s+read\b"), "is:unread"),
+    (lazy(r"\bstarred\b"), "is:starred"),
+    (lazy(r"\bimportant\b"), "is:important"),
+    (lazy(r"\b(?:with|has|have|having|that\s+have|containing)\s+(?:an?\s+|any\s+)?"
                 r"attachments?\b|\battachments?\b"), "has:attachment"),
 )
 _NOISE = {
@@ -99,7 +102,8 @@ _NOISE = {
     "get", "did", "check", "if", "anything", "something", "look", "looking", "up", "please",
     "is", "are", "there", "have", "has", "that", "which", "pull", "open", "fetch", "list",
     "recent", "latest", "of", "on", "to", "received", "receive", "gotten", "threads",
-    "thread", "where", "what", "whats", "what's", "some", "new", "can", "you", "those",
+    "thread", "where", "where's", "wheres", "what", "whats", "what's", "some", "new", "can",
+    "you", "those",
     "these", "them", "it", "from", "sent", "by", "read", "and", "or", "e-mails",
     "e-mail", "old", "do", "we", "be", "was", "were", "emailed", "s",
 }

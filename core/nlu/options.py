@@ -5,7 +5,7 @@ accepts the strict machine form (ISO 8601, 1h30m, an RRULE body) and the phrases
 offline parser understands ("friday 5pm", "half an hour", "every other monday"), and
 raises `Invalid` with a message that says what would work.
 
-Naive wall times are localised with `core.nlu.times.localize`: a time inside a DST gap
+Naive wall times are localised with `core.timeutil.localize`: a time inside a DST gap
 becomes the first valid instant after the gap, a time in an overlap its first occurrence.
 """
 
@@ -18,17 +18,19 @@ from core.errors import Invalid
 from core.nlu import recurrence, temporal, times
 from core.nlu.clock import duration as _duration_rule
 from core.nlu.clock import duration_minutes
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import normalise
 from core.nlu.pieces import Context
 from core.nlu.titles import extend_left
+from core.timeutil import localize
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FILLER = re.compile(r"\b(?:on|at|by|due|for|the|in|from|starting|until|before|around)\b|[,.]")
-_COMPACT = re.compile(
+_ISO_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
+_FILLER = lazy(r"\b(?:on|at|by|due|for|the|in|from|starting|until|before|around)\b|[,.]")
+_COMPACT = lazy(
     r"(?:(?P<d>\d+(?:\.\d+)?)\s*d(?:ays?)?)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*"
     r"(?:(?P<m>\d+)\s*m(?:in(?:ute)?s?)?)?")
-_CLOCK_DURATION = re.compile(r"(\d{1,2}):(\d{2})")
-_RRULE_PREFIX = re.compile(r"^\s*rrule\s*:\s*", re.IGNORECASE)
+_CLOCK_DURATION = lazy(r"(\d{1,2}):(\d{2})")
+_RRULE_PREFIX = lazy(r"^\s*rrule\s*:\s*", re.IGNORECASE)
 
 
 def parse_when(text: str, now: datetime, tz: str) -> date | datetime:
@@ -69,7 +71,7 @@ def _iso(value: str, tz: str) -> date | datetime | None:
         raise Invalid(f"Cannot read {value!r} as an ISO date-time; use e.g. "
                       "'2026-12-03 09:00' or 2026-12-03T09:00+01:00.") from None
     if parsed.tzinfo is None:
-        return times.localize(parsed, tz)
+        return localize(parsed, tz)
     return parsed.astimezone(times.zone(tz))
 
 

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from core.errors import Invalid
 from core.nlu import quickadd, recurrence, slots, temporal, times
 from core.nlu.intents import SLASH, Signals, classify
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import normalise
 from core.nlu.pieces import Context
 from core.nlu.titles import quoted_spans
 
 MAX_CHARS = 2000  # longer input is cut: nobody types a command that long
-_BOT = re.compile(
+_BOT = lazy(
     r"^\s*(?:(?:@aurelius|aurelius|hey\s+aurelius|hi\s+aurelius|ok\s+aurelius|yo\s+aurelius)"
-    r"\b\s*[:,!-]?\s*)?(?:/(?P<cmd>\w+)(?:@\w+)?\b\s*)?(?:(?:hey|hi|yo|ok|okay)\s*[,!]\s*)?"
+    r"\b\s*[:,!-]?\s*)?(?:/(?P<cmd>\w+)(?:@\w+)?\b\s*)?(?:(?:hey|hi|hello|yo|ok|okay|gm|good\s+morning)\b\s*[,!.]*\s*(?=\S))?"
     r"(?:(?:can|could|would|will)\s+you\s+)?(?:(?:please|pls|kindly)\b\s*,?\s*)?")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """The parser's reading of one message.
 
     slots hold `date` / aware `datetime` objects; spans are (start, end, label) character
@@ -61,15 +61,12 @@ def _parse(raw: str, ctx: Context) -> Parsed:
     bot = _BOT.match(mask)
     start = bot.end() if bot else 0
     command = bot["cmd"] if bot else None
-    repeat = recurrence.find(mask[start:])
-    if repeat:
-        repeat = recurrence.Repeat(repeat.start + start, repeat.end + start, repeat.rule,
-                                   repeat.pod)
-    tmask = _blank(mask, [(repeat.start, repeat.end)] if repeat else [])
+    repeat = _shifted(recurrence.find(mask[start:]), start)
+    tmask = _blank(mask, _repeat_spans(repeat))
     when = temporal.extract(_blank(tmask, [(0, start)]), ctx)
-    tokens = quickadd.find(text, mask)
+    tokens = quickadd.find(text, _blank(mask, [(0, start)]))  # '@aurelius' is no tag
     intent, confidence = _intent(mask[start:], command, when, repeat, tokens)
-    sentence = slots.Sentence(text, mask, start, ctx, when, repeat, tokens, quoted)
+    sentence = slots.Sentence(text, mask, start, ctx, when, repeat, tokens, quoted, [])
     filled = slots.build(intent, sentence)
     spans = [(*text.to_raw(a, b), label) for a, b, label in sentence.spans + tokens.spans]
     return Parsed(intent, filled, confidence, sorted(set(spans)))
@@ -86,6 +83,19 @@ def _intent(rest: str, command: str | None, when: temporal.When,
         has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project))
     cleaned = re.sub(r"\s+", " ", rest).strip()
     return classify(cleaned, signals)
+
+
+def _shifted(repeat: recurrence.Repeat | None, by: int) -> recurrence.Repeat | None:
+    if repeat is None:
+        return None
+    extra = (repeat.extra[0] + by, repeat.extra[1] + by) if repeat.extra else None
+    return recurrence.Repeat(repeat.start + by, repeat.end + by, repeat.rule, repeat.pod, extra)
+
+
+def _repeat_spans(repeat: recurrence.Repeat | None) -> list[tuple[int, int]]:
+    if repeat is None:
+        return []
+    return [(repeat.start, repeat.end)] + ([repeat.extra] if repeat.extra else [])
 
 
 def _blank(norm: str, ranges: list[tuple[int, int]]) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
+
+from core.nlu.lazy import Lazy, lazy
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a relative expression is relative to."""
 
     now: datetime  # aware, in tz
@@ -21,8 +22,7 @@ class Context:
         return self.now.date()
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One recognised fragment, `norm[start:end]`.
 
     kind: 'date' (a day, maybe with a part of day or a clock time), 'span' (a named
@@ -44,19 +44,19 @@ class Piece:
     pod: str | None = None
     instant: datetime | None = None
     minutes: int | None = None
-    second: Piece | None = field(default=None, compare=False)
+    second: Piece | None = None
 
     def moved(self, start: int, end: int) -> Piece:
-        return replace(self, start=start, end=end)
+        return self._replace(start=start, end=end)
 
 
 Handler = Callable[[re.Match[str], Context], Piece | None]
-Rule = tuple[re.Pattern[str], Handler]
+Rule = tuple[Lazy, Handler]
 
 
 def rule(pattern: str) -> Callable[[Handler], Rule]:
     """Decorator pairing a compiled pattern with the function that interprets it."""
-    compiled = re.compile(pattern)
+    compiled = lazy(pattern)
 
     def wrap(handler: Handler) -> Rule:
         return compiled, handler

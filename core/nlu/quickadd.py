@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 
-_PRIORITY = re.compile(
+_PRIORITY = lazy(
     r"(?<![\w#@])p([1-4])\b|\b(?:priority|prio)\s*:?\s*([1-4])\b|!!([1-4])\b"
     r"|\b(?:(?:high|top|highest)[\s-]+priority|urgent(?:ly)?|asap)\b\s*:?"
     r"|\b(?P<medium>medium|normal)[\s-]+priority\b|\b(?P<low>low(?:est)?)[\s-]+priority\b")
-_TAG = re.compile(r"(?<![\w.@#/])[#@]([^\W\d_][\w-]*)")
+_TAG = lazy(r"(?<![\w.@#/])[#@]([^\W\d_][\w-]*)")
 # "X project" names the project with the word(s) right before it; "project X" the word after.
-_PROJECT_BEFORE = re.compile(
+_PROJECT_BEFORE = lazy(
     r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?"
     r"\b((?:[\w&-]+\s+)?[\w&-]+)\s+project\b(?!\s+(?:plan|meeting|update|status|review))")
-_PROJECT_AFTER = re.compile(
+_PROJECT_AFTER = lazy(
     r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?\bproject\s*:?\s+"
     r"(?!(?:plan|meeting|update|status|review|for|to|about|with|the|a)\b)([\w&-]+)")
+# The linking words right before a trimmed name ("to the Home project").
+_PROJECT_LEAD = lazy(r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?$")
 _NOT_PROJECT = {"the", "a", "an", "my", "our", "this", "that", "new", "big", "side", "each",
                 "every", "whole", "entire", "school", "group", "pet"}
 
 
-@dataclass
 class Tokens:
-    priority: int | None = None
-    tags: list[str] = field(default_factory=list)
-    project: str | None = None
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    """What quick-add tokens a sentence holds, and where (plain class: cheap to import)."""
+
+    __slots__ = ("priority", "project", "spans", "tags")
+
+    def __init__(self) -> None:
+        self.priority: int | None = None
+        self.tags: list[str] = []
+        self.project: str | None = None
+        self.spans: list[tuple[int, int, str]] = []
 
 
 def find(text: Text, mask: str) -> Tokens:
@@ -63,7 +69,8 @@ def _project(text: Text, mask: str, found: Tokens) -> None:
         a, b = _name_bounds(text, m, pattern is _PROJECT_BEFORE)
         if mask[a:b] not in _NOT_PROJECT:
             found.project = text.raw_slice(a, b)
-            found.spans.append((m.start(), m.end(), "project"))
+            lead = _PROJECT_LEAD.search(mask, 0, a) if pattern is _PROJECT_BEFORE else None
+            found.spans.append((lead.start() if lead else m.start(), m.end(), "project"))
             return
 
 

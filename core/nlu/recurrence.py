@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
+from core.nlu.lazy import Lazy, lazy
 from core.nlu.lexicon import MONTH, MONTHS, NUM, ORDINALS, WD, WEEKDAY_CODES, WEEKDAYS, number
 
 _WDS = WD + r"s?"
@@ -14,14 +15,14 @@ _EVERY = r"(?:every|each|on\s+every)"
 _ORDW = r"(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)"
 
 
-@dataclass(frozen=True)
-class Repeat:
+class Repeat(NamedTuple):
     """A recognised repeat phrase: its RRULE body and where it was in the text."""
 
     start: int
     end: int
     rule: str
     pod: str | None = None
+    extra: tuple[int, int] | None = None  # a separate "on wednesdays" that set BYDAY
 
 
 def _interval(other: str | None, count: str | None) -> str:
@@ -74,35 +75,38 @@ def _fixed(body: str) -> object:
 _ADVERB_END = (r"(?=\s*(?:$|[:,.;!?)\-]|(?:on|at|from|starting|until|in|for|by|before|after|"
                r"around|each|every|p[1-4])\b|[#@\d]))")
 _OTHER = r"(?:(?P<other>other|second|alternate)\s+|(?P<count>" + NUM + r")\s+)?"
-_PATTERNS: list[tuple[re.Pattern[str], object]] = [
-    (re.compile(r"\b" + _EVERY + r"\s+(?:single\s+)?(?:week|work|business)\s*days?\b"
+_PATTERNS: list[tuple[Lazy, object]] = [
+    (lazy(r"\b" + _EVERY + r"\s+(?:single\s+)?(?:week|work|business)\s*days?\b"
                 r"|\b(?:on\s+)?weekdays\b|\bmon(?:day)?\s*-\s*fri(?:day)?\b"),
      _fixed("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
-    (re.compile(r"\b" + _EVERY + r"\s+weekends?\b|\b(?:on\s+)?weekends\b"),
+    (lazy(r"\b" + _EVERY + r"\s+weekends?\b|\b(?:on\s+)?weekends\b"),
      _fixed("FREQ=WEEKLY;BYDAY=SA,SU")),
-    (re.compile(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<ord>" + _ORDW[1:-1]
+    (lazy(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<ord>" + _ORDW[1:-1]
                 + r")\s+(?P<day>" + WD + r")(?:\s+(?:of\s+)?(?:every|each|the|a)\s+month"
                 r"|\s+monthly)?\b"), _nth_weekday),
-    (re.compile(r"\b(?:(?:on\s+)?the\s+)?(?P<ord>" + _ORDW[1:-1] + r")\s+(?P<day>" + WD
+    (lazy(r"\b(?:(?:on\s+)?the\s+)?(?P<ord>" + _ORDW[1:-1] + r")\s+(?P<day>" + WD
                 + r")\s+(?:of\s+)?(?:every|each|the|a)\s+" + _OTHER + r"months?\b"), _nth_weekday),
-    (re.compile(r"\b(?:on\s+)?the\s+(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+"
+    (lazy(r"\b(?:on\s+)?the\s+(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+"
                 r"(?:every|each|the)\s+" + _OTHER + r"months?\b"), _monthday),
-    (re.compile(r"\b(?:" + _EVERY + r"\s+" + _OTHER + r"months?|monthly)\s+on\s+the\s+"
+    (lazy(r"\b(?:" + _EVERY + r"\s+" + _OTHER + r"months?|monthly)\s+on\s+the\s+"
                 r"(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\b"), _monthday),
-    (re.compile(r"\b" + _EVERY + r"\s+(?:year|yr)\s+on\s+(?P<month>" + MONTH + r")\s+"
+    (lazy(r"\b" + _EVERY + r"\s+(?:year|yr)\s+on\s+(?P<month>" + MONTH + r")\s+"
                 + r"(?P<dom>\d{1,2})(?:st|nd|rd|th)?\b|\b" + _EVERY + r"\s+(?P<month2>" + MONTH
                 + r")\s+(?P<dom2>\d{1,2})(?:st|nd|rd|th)?\b|\b(?:yearly|annually)\s+on\s+"
                 r"(?P<month3>" + MONTH + r")\s+(?P<dom3>\d{1,2})(?:st|nd|rd|th)?\b"), None),
-    (re.compile(r"\b" + _EVERY + r"\s+(?:(?P<other>other|second|alternate)\s+|(?P<count>"
+    (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other|second|alternate)\s+|(?P<count>"
                 + NUM + r")(?:st|nd|rd|th)?\s+)?(?P<days>" + _WDLIST + r")\b"), _weekly),
-    (re.compile(r"\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
+    (lazy(r"\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
                 r"(?P<other>)(?P<count>)"), _weekly),
-    (re.compile(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<unit>days?|weeks?|months?|years?|"
+    (lazy(r"\b" + _EVERY + r"\s+(?P<dom>\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+"
+          r"(?:the|each|every)\s+month)?\b(?P<other>)(?P<count>)"), _monthday),
+    (lazy(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<unit>days?|weeks?|months?|years?|"
                 r"hours?|minutes?|quarters?)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?"), _unit),
-    (re.compile(r"\b(?P<unit>daily|weekly|biweekly|fortnightly|monthly|quarterly|yearly|"
-                r"annually|hourly|nightly)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?" + _ADVERB_END),
+    (lazy(r"\b(?P<unit>daily|weekly|biweekly|fortnightly|monthly|quarterly|yearly|"
+                r"annually|hourly|nightly)\b(?:\s+on\s+(?P<days>" + _WDLIST + r")\b|"
+                + _ADVERB_END + ")"),
      None),
-    (re.compile(r"\b" + _EVERY + r"\s+(?:(?P<other>other)\s+)?(?P<pod>morning|afternoon|evening|"
+    (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other)\s+)?(?P<pod>morning|afternoon|evening|"
                 r"night)\b"), None),
 ]
 
@@ -112,8 +116,24 @@ _ADVERB = {"daily": "FREQ=DAILY", "nightly": "FREQ=DAILY", "weekly": "FREQ=WEEKL
            "yearly": "FREQ=YEARLY", "annually": "FREQ=YEARLY", "hourly": "FREQ=HOURLY"}
 
 
+_ON_DAYS = lazy(r"\b(?:on\s+)?(?:" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*|on\s+" + _WDLIST
+                + r")\b")
+
+
 def find(norm: str) -> Repeat | None:
-    """The first repeat phrase in normalised text, if any."""
+    """The repeat phrase in normalised text, if any, with a separate weekday list merged."""
+    found = _find(norm)
+    if found is None or not found.rule.startswith("FREQ=WEEKLY") or "BYDAY" in found.rule:
+        return found
+    # "biweekly 1:1 on wednesdays": the days are said apart from the frequency.
+    for m in _ON_DAYS.finditer(norm):
+        if m.start() >= found.end or m.end() <= found.start:
+            rule = f"{found.rule};BYDAY={_days(m[0])}"
+            return Repeat(found.start, found.end, rule, found.pod, (m.start(), m.end()))
+    return found
+
+
+def _find(norm: str) -> Repeat | None:
     best: Repeat | None = None
     for pattern, build in _PATTERNS:
         for m in pattern.finditer(norm):
@@ -145,6 +165,9 @@ def _build(m: re.Match[str], build: object) -> Repeat | None:
     return None
 
 
+_INTERVAL = lazy(r";?INTERVAL=\d+")
+
+
 def first_occurrence(body: str, after: datetime, wall: time | None,
                      not_before: date | None = None) -> datetime | None:
     """The first occurrence (naive wall time) on or after `after`.
@@ -159,6 +182,9 @@ def first_occurrence(body: str, after: datetime, wall: time | None,
     threshold = after.replace(tzinfo=None) if wall else datetime.combine(start_day, time())
     if not_before and not_before > after.date():
         threshold = max(threshold, datetime.combine(not_before, time()))
+    # Todoist: "every other monday" starts on the next monday, whatever the week parity an
+    # expansion from today would give, so the first occurrence ignores INTERVAL.
+    body = _INTERVAL.sub("", body)
     try:
         rule = rrulestr(body, dtstart=dtstart)
         found: datetime | None = rule.after(threshold, inc=True)

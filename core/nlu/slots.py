@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from core.nlu import mail, recurrence, times
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 from core.nlu.pieces import Context
 from core.nlu.quickadd import Tokens
@@ -16,8 +17,7 @@ from core.nlu.titles import carve, extend_left, tidy
 Slots = dict[str, object]
 
 
-@dataclass
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence with everything recognised in it, ready for slot filling."""
 
     text: Text
@@ -28,34 +28,35 @@ class Sentence:
     repeat: recurrence.Repeat | None
     tokens: Tokens
     quoted: list[tuple[int, int]]
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    spans: list[tuple[int, int, str]]  # filled while slots are built
 
 
 _COMMANDS = {
-    "reminder.add": re.compile(
+    "reminder.add": lazy(
         r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
         r"notify|buzz|text|message|wake)\s+me|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
         r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know)\b\s*:?"),
-    "task.add": re.compile(
+    "task.add": lazy(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
         r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
         r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add)\b\s*:?"),
-    "task.complete": re.compile(
+    "task.complete": lazy(
         r"^\s*(?:(?:done|completed?|finished|did)\s*[:\-–]?\s*(?:with\b)?|(?:mark|set)\b|"
         r"(?:tick|check|cross|strike)(?:\s+off)?\b|(?:i\s+)?(?:just\s+)?(?:have\s+)?"
         r"(?:finished|completed|did)\b|(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)"
         r"\b\s*:?)|\s(?:as\s+)?(?:done|complete|completed|finished|off)(?:\s+(?:please|now))?"
         r"\s*[.!]*\s*$|\s(?:is|are)\s+(?:done|finished|completed)\b"),
-    "event.add": re.compile(
+    "event.add": lazy(
         r"^\s*(?:please\s+)?(?:schedule|set\s+up|arrange|organi[sz]e|book|block(?:\s+off|\s+out)?"
         r"|hold|reserve|pencil\s+in|put|add|create|make|set|plan|calendar)\b(?:\s+(?:an?\s+|new\s+)?"
-        r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|\b(?:on|to|in|into)\s+(?:my|the|our)"
+        r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|^\s*(?:i\s+have|i've\s+got|i\s+got|"
+        r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:my|the|our)"
         r"\s+(?:calendar|schedule|diary)\b"),
 }
-_RESOURCE_FOR = re.compile(r"^(?:book|reserve|block|hold)\b")
+_RESOURCE_FOR = lazy(r"^(?:book|reserve|block|hold)\b")
 
 
 def build(intent: str, s: Sentence) -> Slots:
@@ -72,10 +73,14 @@ def _removed(s: Sentence, intent: str, durations: bool) -> list[tuple[int, int]]
         s.spans.append((piece.start, piece.end, piece.kind))
     if s.repeat:
         dead.append((extend_left(s.mask, s.repeat.start), s.repeat.end))
+        if s.repeat.extra:
+            dead.append(s.repeat.extra)
     dead.extend((a, b) for a, b, _ in s.tokens.spans)
     command = _COMMANDS.get(intent)
     if command:
-        dead.extend(m.span() for m in command.finditer(s.mask, s.start))
+        # Blank the bot prefix so the commands' ^ anchors see where the request starts.
+        rest = " " * s.start + s.mask[s.start:]
+        dead.extend(m.span() for m in command.finditer(rest))
     return dead
 
 
@@ -231,9 +236,9 @@ def _search(s: Sentence) -> Slots:
     return {"query": query} if query else {}
 
 
-_NAME_END = re.compile(r"\b(?:about|re|regarding|to|for|at|on|in|from|every|by|via|over|who|"
+_NAME_END = lazy(r"\b(?:about|re|regarding|to|for|at|on|in|from|every|by|via|over|who|"
                        r"that|tomorrow|today|tonight|next|this|and\s+(?:discuss|talk|go))\b"
-                       r"|[:;.!?(]")
+                       r"|[:;!?(]|\.(?!\w)")
 
 
 def attendees(s: Sentence) -> list[str]:

@@ -3,46 +3,68 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from core.nlu import times
 from core.nlu.clock import CLOCK_RULES, resolve_hour
 from core.nlu.dates import DATE_RULES
-from core.nlu.lexicon import CITIES, CITY_RE, ZONES
+from core.nlu.lazy import lazy
+from core.nlu.lexicon import CITIES, CITY_RE, WD, ZONES
 from core.nlu.pieces import Context, Piece, choose, scan
 
 POD_INSTANT = {"morning": 9, "afternoon": 14, "evening": 19, "night": 21, "tonight": 19}
 POD_RANGE = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22),
              "night": (17, 22), "tonight": (17, 22)}
-_CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
-_TAIL = re.compile(r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
+_WEEKDAY_ONLY = lazy(r"(?:on\s+)?(?:this\s+|coming\s+)?" + WD)
+_COMMA = lazy(r"[\s,]*(?:the\s+)?")
+_CONNECT = lazy(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
+_TAIL = lazy(r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
                    r"(?:\s*(?P<mer>[ap])\.?m\.?)?\b"
                    r"(?!\s*(?:minutes?|hours?|days?|people))")
 
 
-@dataclass
 class When:
-    """Everything temporal found in a sentence, resolved against the context."""
+    """Everything temporal found in a sentence, resolved against the context.
 
-    point: date | datetime | None = None
-    end: datetime | None = None
-    range_start: datetime | None = None
-    range_end: datetime | None = None
-    duration: int | None = None
-    pieces: list[Piece] = field(default_factory=list)
-    day_given: bool = False
+    A plain class, not a dataclass: importing dataclasses costs ~10 ms of CLI start-up.
+    """
+
+    __slots__ = ("day_given", "duration", "end", "pieces", "point", "range_end", "range_start")
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.point: date | datetime | None = None
+        self.end: datetime | None = None
+        self.range_start: datetime | None = None
+        self.range_end: datetime | None = None
+        self.duration: int | None = None
+        self.pieces = pieces
+        self.day_given = False
 
 
 def extract(norm: str, ctx: Context) -> When:
     """Find and resolve the temporal expressions in normalised text."""
-    pieces = _merge_ranges(choose(scan(DATE_RULES + CLOCK_RULES, norm, ctx)), norm)
+    pieces = _merge_ranges(_absorb_weekdays(choose(scan(DATE_RULES + CLOCK_RULES, norm, ctx)),
+                                            norm), norm)
     when = When(pieces=pieces)
     durations = [p for p in pieces if p.kind == "duration"]
     when.duration = durations[0].minutes if durations else None
     _resolve_point(when, pieces, norm, ctx)
     _resolve_range(when, pieces, ctx)
     return when
+
+
+def _absorb_weekdays(pieces: list[Piece], norm: str) -> list[Piece]:
+    """"Saturday 6/20", "friday, march 20": the explicit date decides, the weekday names it."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == "date" and piece.kind == "date"
+                and _WEEKDAY_ONLY.fullmatch(norm, prev.start, prev.end)
+                and _COMMA.fullmatch(norm, prev.end, piece.start)):
+            out[-1] = piece.moved(prev.start, piece.end)
+        else:
+            out.append(piece)
+    return out
 
 
 def _merge_ranges(pieces: list[Piece], norm: str) -> list[Piece]:
@@ -115,7 +137,7 @@ def _resolve_point(when: When, pieces: list[Piece], norm: str, ctx: Context) -> 
         when.point = when_day
 
 
-_EVENING_WORDS = re.compile(r"\b(?:dinner|drinks|supper|party|happy\s+hour|date\s+night|"
+_EVENING_WORDS = lazy(r"\b(?:dinner|drinks|supper|party|happy\s+hour|date\s+night|"
                             r"movie\s+night|game\s+night|concert|show)\b")
 
 
@@ -148,13 +170,13 @@ def _align_meridiems(a: Piece, b: Piece, pod: str | None) -> tuple[Piece, Piece]
     if a.meridiem is None and b.meridiem in ("am", "pm"):
         first, last = a.hour or 0, b.hour or 0
         if first % 12 <= last % 12:
-            return replace(a, meridiem=b.meridiem), b
-        return replace(a, meridiem="am" if b.meridiem == "pm" else "pm"), b
+            return a._replace(meridiem=b.meridiem), b
+        return a._replace(meridiem="am" if b.meridiem == "pm" else "pm"), b
     if b.meridiem is None and a.meridiem is not None:
         start, _ = resolve_hour(a, pod)
         hour = b.hour or 0
         end = hour if hour > start or hour > 12 else hour + 12
-        return a, replace(b, hour=end % 24, meridiem="24")
+        return a, b._replace(hour=end % 24, meridiem="24")
     return a, b
 
 

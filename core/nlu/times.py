@@ -1,9 +1,8 @@
-"""Calendar arithmetic and wall-time localisation used by the parser and the CLI options.
+"""Calendar arithmetic used by the parser and the CLI options.
 
-DST rule (also used by `core.nlu.options`): a wall time that falls in a spring-forward gap
-does not exist, so it becomes the first valid instant after the gap (02:30 on a day
-when clocks jump from 02:00 to 03:00 becomes 03:00). A wall time that occurs twice in a
-fall-back overlap is the first (earlier, pre-transition) occurrence.
+Wall times are localised with `core.timeutil.localize` (re-exported here), the one DST rule
+of Aurelius: a time in a spring-forward gap becomes the first valid instant after the gap,
+a time in a fall-back overlap its first (earlier) occurrence.
 """
 
 from __future__ import annotations
@@ -12,36 +11,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from core.timeutil import localize
+
+__all__ = ["localize"]  # re-exported: one DST rule for the parser and the CLI
+
 
 @lru_cache(maxsize=64)
 def zone(tz: str) -> ZoneInfo:
     """The ZoneInfo for an IANA name (raises ZoneInfoNotFoundError/ValueError if unknown)."""
     return ZoneInfo(tz)
-
-
-def localize(naive: datetime, tz: str) -> datetime:
-    """Attach `tz` to a naive wall time, moving gap times to the end of the gap."""
-    zi = zone(tz)
-    naive = naive.replace(tzinfo=None)
-    candidate = naive.replace(tzinfo=zi, fold=0)
-    if candidate.astimezone(UTC).astimezone(zi).replace(tzinfo=None) == naive:
-        return candidate
-    return _gap_end(naive, zi)
-
-
-def _gap_end(naive: datetime, zi: ZoneInfo) -> datetime:
-    """The transition instant that swallowed `naive` (first valid wall time after it)."""
-    early = naive.replace(tzinfo=zi, fold=1).astimezone(UTC)
-    late = naive.replace(tzinfo=zi, fold=0).astimezone(UTC)
-    low, high = min(early, late), max(early, late)
-    # Binary search for the first instant whose wall time is at or after `naive`.
-    while high - low > timedelta(seconds=1):
-        mid = low + (high - low) / 2
-        if mid.astimezone(zi).replace(tzinfo=None) >= naive:
-            high = mid
-        else:
-            low = mid
-    return high.replace(microsecond=0).astimezone(zi)
 
 
 def aware_now(now: datetime, tz: str) -> datetime:

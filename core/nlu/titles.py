@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 
-_LEAD_PREP = re.compile(
+_LEAD_PREP = lazy(
     r"(?:\b(?:on|at|by|due|for|from|starting|until|till|before|around|between|during|"
     r"due\s+on|due\s+by|no\s+later\s+than|sometime)\s*,?\s*)+$")
-_TRAIL = re.compile(
-    r"(?:[\s,;:.!?\-–—/]|\b(?:on|at|by|due|for|from|in|to|starting|until|till|before|around|"
+_TRAIL = lazy(
+    r"(?:[\s,;:.!?\-–—/@]|\b(?:on|at|by|due|for|from|in|to|starting|until|till|before|around|"
     r"every|and|the|this|next|of|@|please|pls|plz|thanks|thx|asap|between|ok)\b)+$",
     re.IGNORECASE)
-_LEAD = re.compile(r"^(?:[\s,;:.!?\-–—]|\b(?:and|then|please|pls|plz|ok|okay|so)\b)+",
+_LEAD = lazy(r"^(?:[\s,;:.!?\-–—]|\b(?:and|then|please|pls|plz|ok|okay|so)\b)+",
                    re.IGNORECASE)
-_FILLER = re.compile(r"^(?:to|about|that|of|re|regarding|for|with)\b\s*:?\s*", re.IGNORECASE)
-QUOTED = re.compile(r"(?<![\w'])(['\"‘“])(.+?)(['\"’”])(?![\w])")
+_FILLER = lazy(r"^(?:to|about|that|of|re|regarding|for|with)\b\s*:?\s*", re.IGNORECASE)
+QUOTED = lazy(r"(?<![\w'])(['\"‘“])(.+?)(['\"’”])(?![\w])")
 
 
 def extend_left(norm: str, start: int) -> int:
