@@ -47,6 +47,8 @@ class Scheduler:
         """Fire every `tick_seconds` until `stop` is set; hand the lease back on the way out."""
         from apscheduler.schedulers.background import BackgroundScheduler
 
+        # A tick still running when the next is due is simply skipped; that is not news.
+        logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
         scheduler = BackgroundScheduler(timezone="UTC")
         scheduler.add_job(
             self._safe_fire,

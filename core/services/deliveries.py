@@ -14,21 +14,23 @@ older than `grace` when first seen become `missed` and are listed in one digest 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import recurrence
 from core.db import Database
+from core.errors import NotFound
 from core.models import Delivery, Reminder, User
 from core.models import delivery as states
 from core.models.reminder import ACKNOWLEDGED, SCHEDULED, SENT
 from core.ports import Address, Clock, Note, Notifier
-from core.services.channels import DEFAULT, addresses, quiet_until
+from core.services import delivery_rows as rows_
+from core.services.channels import DEFAULT, quiet_until
 from core.timeutil import format_when
 
 
@@ -48,6 +50,7 @@ class DeliveryPolicy:
     batch: int = 1000
 
 
+SENDERS = 16  # notifications of one batch sent side by side (network waits, not CPU)
 BriefText = Callable[[int, datetime], Note]  # (user id, now) -> today's brief
 
 
@@ -111,16 +114,26 @@ class DeliveryService:
             .limit(self.policy.batch)
             .with_for_update(skip_locked=True)
         )
+        chains, rows = rows_.Chains(session, self.defaults), []
         missed: dict[int, list[str]] = {}
         for reminder in session.scalars(query):
+            first = chains(reminder.user_id)[0]
             for occurrence in self._due_occurrences(reminder, now):
-                if now - occurrence > self.policy.grace:
-                    missed.setdefault(reminder.user_id, []).append(
-                        f"{reminder.title} ({format_when(occurrence, reminder.timezone)})"
+                overdue = now - occurrence
+                if overdue > self.policy.grace:
+                    when = format_when(occurrence, reminder.timezone)
+                    missed.setdefault(reminder.user_id, []).append(f"{reminder.title} ({when})")
+                rows.append(
+                    rows_.for_reminder(
+                        reminder,
+                        occurrence,
+                        now,
+                        first,
+                        late=overdue > self.policy.late_after,
+                        state=states.MISSED if overdue > self.policy.grace else states.PENDING,
                     )
-                    self._record(session, reminder, occurrence, now, state=states.MISSED)
-                else:
-                    self._record(session, reminder, occurrence, now)
+                )
+        rows_.add_new(session, rows)
         return missed
 
     def _due_occurrences(self, reminder: Reminder, now: datetime) -> list[datetime]:
@@ -144,60 +157,27 @@ class DeliveryService:
             reminder.recurrence, reminder.remind_at, reminder.timezone, moment
         )
 
-    def _record(
-        self,
-        session: Session,
-        reminder: Reminder,
-        occurrence: datetime,
-        now: datetime,
-        state: str = states.PENDING,
-    ) -> None:
-        first = addresses(session, reminder.user_id, self.defaults)[0]
-        note = {
-            "title": reminder.title,
-            "body": format_when(occurrence, reminder.timezone),
-            "late": now - occurrence > self.policy.late_after,
-        }
-        _insert_once(
-            session,
-            Delivery(
-                key=f"reminder:{reminder.id}:{occurrence.isoformat()}:{_channel_key(first)}",
-                user_id=reminder.user_id,
-                kind="reminder",
-                reminder_id=reminder.id,
-                occurrence_at=occurrence,
-                channel_kind=first.kind,
-                channel_target=first.target,
-                channel_position=0,
-                state=state,
-                due_at=now,
-                late=bool(note["late"]),
-                requires_ack=reminder.requires_ack,
-                payload=note,
-            ),
-        )
-
     def _plan_digests(self, session: Session, now: datetime, missed: dict[int, list[str]]) -> None:
-        for user_id, lines in missed.items():
-            first = addresses(session, user_id, self.defaults)[0]
-            body = "\n".join(f"- {line}" for line in lines)
-            _insert_once(
-                session,
-                Delivery(
-                    key=f"digest:{user_id}:{now.isoformat()}:{_channel_key(first)}",
-                    user_id=user_id,
-                    kind="digest",
-                    occurrence_at=now,
-                    channel_kind=first.kind,
-                    channel_target=first.target,
-                    due_at=now,
-                    payload={"title": f"Missed while you were away ({len(lines)})", "body": body},
-                ),
-            )
+        chains = rows_.Chains(session, self.defaults)
+        rows_.add_new(
+            session,
+            [
+                rows_.for_user(
+                    "digest",
+                    f"digest:{user_id}:{now.isoformat()}:{rows_.channel_key(chains(user_id)[0])}",
+                    user_id,
+                    now,
+                    chains(user_id)[0],
+                    f"Missed while you were away ({len(lines)})",
+                    "\n".join(f"- {line}" for line in lines),
+                )
+                for user_id, lines in missed.items()
+            ],
+        )
 
     def _plan_escalations(self, session: Session, now: datetime) -> None:
         query = (
-            select(Delivery, User)
+            select(Delivery, User.escalate_minutes)
             .join(User, User.id == Delivery.user_id)
             .where(
                 Delivery.state == states.SENT,
@@ -205,36 +185,21 @@ class DeliveryService:
                 Delivery.escalated.is_(False),
             )
         )
-        for delivery, user in session.execute(query).all():
+        chains, rows = rows_.Chains(session, self.defaults), []
+        for delivery, minutes in session.execute(query).all():
             assert delivery.sent_at is not None
-            if now - delivery.sent_at >= timedelta(minutes=user.escalate_minutes):
-                self._escalate(session, delivery, now)
+            if now - delivery.sent_at >= timedelta(minutes=minutes):
+                rows.extend(self._escalate(delivery, chains, now))
+        rows_.add_new(session, rows)
 
-    def _escalate(self, session: Session, delivery: Delivery, now: datetime) -> None:
+    @staticmethod
+    def _escalate(delivery: Delivery, chains: rows_.Chains, now: datetime) -> list[Delivery]:
+        """The same notification on the next channel of the user's list, if there is one."""
         delivery.escalated = True
-        chain = addresses(session, delivery.user_id, self.defaults)
-        position = delivery.channel_position + 1
+        chain, position = chains(delivery.user_id), delivery.channel_position + 1
         if position >= len(chain):
-            return
-        target = chain[position]
-        key = delivery.key.rsplit(":", 2)[0] + f":{_channel_key(target)}"
-        _insert_once(
-            session,
-            Delivery(
-                key=key,
-                user_id=delivery.user_id,
-                kind=delivery.kind,
-                reminder_id=delivery.reminder_id,
-                occurrence_at=delivery.occurrence_at,
-                channel_kind=target.kind,
-                channel_target=target.target,
-                channel_position=position,
-                due_at=now,
-                late=delivery.late,
-                requires_ack=delivery.requires_ack,
-                payload={**delivery.payload, "escalated": True},
-            ),
-        )
+            return []
+        return [rows_.escalated(delivery, chain[position], position, now)]
 
     def _plan_briefs(self, now: datetime) -> None:
         """One brief per user and local day, once its local time has come (DST-safe)."""
@@ -242,36 +207,43 @@ class DeliveryService:
 
         assert self.brief is not None
         with self.db.transaction() as session:
-            due = []
+            chains, due = rows_.Chains(session, self.defaults), []
             for user in session.scalars(select(User).where(User.brief_time.is_not(None))):
-                day, first = brief_due(user, now), addresses(session, user.id, self.defaults)[0]
-                key = f"brief:{user.id}:{day}:{_channel_key(first)}"
+                day, first = brief_due(user, now), chains(user.id)[0]
+                key = f"brief:{user.id}:{day}:{rows_.channel_key(first)}"
                 if day and session.scalar(select(Delivery.id).where(Delivery.key == key)) is None:
                     due.append((user.id, key, first))
         for user_id, key, first in due:  # built outside the transaction: it reads a lot
             note = self.brief(user_id, now)
             with self.db.transaction() as session:
-                _insert_once(
+                rows_.add_new(
                     session,
-                    Delivery(
-                        key=key,
-                        user_id=user_id,
-                        kind="brief",
-                        occurrence_at=now,
-                        channel_kind=first.kind,
-                        channel_target=first.target,
-                        due_at=now,
-                        payload={"title": note.title, "body": note.body},
-                    ),
+                    [rows_.for_user("brief", key, user_id, now, first, note.title, note.body)],
                 )
 
-    # --- sending (a worker) -----------------------------------------------------------------
+    # --- sending (workers) ------------------------------------------------------------------
 
     def send(self, delivery_id: int) -> str:
         """Claim, send and record one delivery; returns its state afterwards. Idempotent."""
-        claimed = self._claim(delivery_id)
-        if claimed is None:
-            return "skipped"
+        return self.send_batch([delivery_id]).get(delivery_id, "skipped")
+
+    def send_batch(self, delivery_ids: list[int]) -> dict[int, str]:
+        """Claim the deliveries in one transaction, send them side by side, record outcomes.
+
+        Deliveries already sent, held by a live claim, or in quiet hours are left out.
+        """
+        claimed = self._claim(delivery_ids)
+        if not claimed:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(len(claimed), SENDERS)) as pool:
+            errors = dict(zip(claimed, pool.map(self._deliver, claimed.values()), strict=True))
+        outcome = self._finish([i for i, error in errors.items() if error is None])
+        for delivery_id, error in errors.items():
+            if error is not None:
+                outcome[delivery_id] = self._failed(delivery_id, error)
+        return outcome
+
+    def _deliver(self, claimed: tuple[Address, Note]) -> Exception | None:
         address, note = claimed
         notifier = self.notifiers.get(address.kind)
         try:
@@ -279,49 +251,70 @@ class DeliveryService:
                 raise LookupError(f"no sender is configured for {address.kind}")
             notifier.send(address, note)
         except Exception as error:  # any channel failure is retried, then recorded
-            return self._failed(delivery_id, error)
-        return self._finish(delivery_id, states.SENT)
+            return error
+        return None
 
-    def _claim(self, delivery_id: int) -> tuple[Address, Note] | None:
-        now = self.clock.now()
+    def _claim(self, delivery_ids: list[int]) -> dict[int, tuple[Address, Note]]:
+        now, stale = self.clock.now(), self.clock.now() - self.policy.claim_timeout
         with self.db.transaction() as session:
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is None or delivery.state not in (states.PENDING, states.SENDING):
-                return None
-            if (
-                delivery.state == states.SENDING
-                and delivery.claimed_at
-                and (now - delivery.claimed_at < self.policy.claim_timeout)
-            ):
-                return None  # another worker holds a live claim
-            held_until = self._quiet(session, delivery, now)
-            if held_until is not None:
-                delivery.state, delivery.due_at, delivery.claimed_at = (
-                    states.PENDING,
-                    held_until,
-                    None,
+            rows = session.scalars(
+                select(Delivery).where(
+                    Delivery.id.in_(delivery_ids),
+                    (Delivery.state == states.PENDING)
+                    | ((Delivery.state == states.SENDING) & (Delivery.claimed_at < stale)),
                 )
-                return None
-            claimed = session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.id == delivery_id,
-                    Delivery.state == delivery.state,
-                    Delivery.attempts == delivery.attempts,
+            ).all()
+            held = self._hold_for_quiet_hours(session, rows, now)
+            wanted = [row.id for row in rows if row.id not in held]
+            if not wanted:
+                return {}
+            # One conditional UPDATE claims them: a row another worker claimed meanwhile no
+            # longer matches, so each delivery has exactly one sender.
+            won = set(
+                session.scalars(
+                    update(Delivery)
+                    .where(
+                        Delivery.id.in_(wanted),
+                        (Delivery.state == states.PENDING)
+                        | ((Delivery.state == states.SENDING) & (Delivery.claimed_at < stale)),
+                    )
+                    .values(state=states.SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
+                    .returning(Delivery.id)
                 )
-                .values(state=states.SENDING, claimed_at=now, attempts=delivery.attempts + 1)
-            ).rowcount
-            if claimed != 1:
-                return None
-            return Address(delivery.channel_kind, delivery.channel_target), _note(delivery)
+            )
+            return {
+                row.id: (Address(row.channel_kind, row.channel_target), rows_.note(row))
+                for row in rows
+                if row.id in won
+            }
 
-    def _quiet(self, session: Session, delivery: Delivery, now: datetime) -> datetime | None:
-        if delivery.kind == "reminder" and delivery.reminder_id is not None:
-            reminder = session.get(Reminder, delivery.reminder_id)
-            if reminder is not None and reminder.urgent:
-                return None
-        user = session.get(User, delivery.user_id)
-        return quiet_until(user, now) if user else None
+    def _hold_for_quiet_hours(
+        self, session: Session, rows: Sequence[Delivery], now: datetime
+    ) -> set[int]:
+        users = {
+            u.id: u
+            for u in session.scalars(
+                select(User).where(
+                    User.id.in_({r.user_id for r in rows}), User.quiet_start.is_not(None)
+                )
+            )
+        }
+        if not users:
+            return set()
+        urgent = set(
+            session.scalars(
+                select(Reminder.id).where(
+                    Reminder.id.in_({r.reminder_id for r in rows if r.reminder_id}), Reminder.urgent
+                )
+            )
+        )
+        held = set()
+        for row in rows:
+            until = quiet_until(users[row.user_id], now) if row.user_id in users else None
+            if until is not None and row.reminder_id not in urgent:
+                row.state, row.due_at, row.claimed_at = states.PENDING, until, None
+                held.add(row.id)
+        return held
 
     def _failed(self, delivery_id: int, error: Exception) -> str:
         now = self.clock.now()
@@ -331,18 +324,26 @@ class DeliveryService:
             delivery.claimed_at = None
             if delivery.attempts >= self.policy.max_attempts:
                 delivery.state = states.FAILED
-                self._escalate(session, delivery, now)
+                rows_.add_new(
+                    session, self._escalate(delivery, rows_.Chains(session, self.defaults), now)
+                )
             else:
                 wait = self.policy.backoff[min(delivery.attempts, len(self.policy.backoff)) - 1]
                 delivery.state, delivery.due_at = states.PENDING, now + wait
             return delivery.state
 
-    def _finish(self, delivery_id: int, state: str) -> str:
+    def _finish(self, delivery_ids: list[int]) -> dict[int, str]:
+        if not delivery_ids:
+            return {}
         with self.db.transaction() as session:
-            delivery = session.get_one(Delivery, delivery_id)
-            if delivery.state == states.SENDING:
-                delivery.state, delivery.sent_at = state, self.clock.now()
-            return delivery.state
+            done = session.scalars(
+                update(Delivery)
+                .where(Delivery.id.in_(delivery_ids), Delivery.state == states.SENDING)
+                .values(state=states.SENT, sent_at=self.clock.now())
+                .returning(Delivery.id)
+            ).all()
+        # A delivery acknowledged while it was being sent keeps that state.
+        return {i: (states.SENT if i in set(done) else states.ACKNOWLEDGED) for i in delivery_ids}
 
     # --- acknowledging ----------------------------------------------------------------------
 
@@ -352,8 +353,6 @@ class DeliveryService:
         with self.db.transaction() as session:
             reminder = session.get(Reminder, reminder_id)
             if reminder is None or reminder.user_id != user_id:
-                from core.errors import NotFound
-
                 raise NotFound(f"No reminder #{reminder_id}. See `aurelius remind list --all`.")
             rows = session.execute(
                 update(Delivery)
@@ -366,35 +365,3 @@ class DeliveryService:
             if reminder.status == SENT:
                 reminder.status = ACKNOWLEDGED
             return int(rows)
-
-
-def _insert_once(session: Session, delivery: Delivery) -> None:
-    """Insert unless a delivery with the same key exists (a retry or a second planner)."""
-    if session.scalar(select(Delivery.id).where(Delivery.key == delivery.key)) is not None:
-        return
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-    except IntegrityError:
-        pass  # a concurrent planner recorded it first: that one is delivered
-
-
-def _channel_key(address: Address) -> str:
-    return f"{address.kind}-{address.target}" if address.target else address.kind
-
-
-def _note(delivery: Delivery) -> Note:
-    payload = delivery.payload or {}
-    title = str(payload.get("title", ""))
-    if payload.get("late"):
-        title += " (late)"
-    actions = ("ack", "snooze") if delivery.kind == "reminder" else ()
-    return Note(
-        title=title,
-        body=str(payload.get("body", "")),
-        kind=delivery.kind,
-        delivery_id=delivery.id,
-        reminder_id=delivery.reminder_id,
-        actions=actions,
-        data={"occurrence_at": delivery.occurrence_at.isoformat()},
-    )

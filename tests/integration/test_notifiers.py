@@ -11,8 +11,12 @@ from aurelius.adapters.notifiers import SmtpNotifier, WebhookNotifier
 from core.ports import Address, Note
 from tests.stubs.webhook import WebhookReceiver
 
-NOTE = Note(title="Call the bank", body="Tue 10 Mar 10:00 Europe/Berlin", reminder_id=7,
-            actions=("ack", "snooze"))
+NOTE = Note(
+    title="Call the bank",
+    body="Tue 10 Mar 10:00 Europe/Berlin",
+    reminder_id=7,
+    actions=("ack", "snooze"),
+)
 
 
 def test_webhook_posts_signed_json() -> None:
@@ -61,6 +65,7 @@ def smtp_sink() -> Iterator[tuple[int, list[bytes]]]:
 def test_email_goes_out_over_smtp(smtp_sink: tuple[int, list[bytes]]) -> None:
     port, messages = smtp_sink
     SmtpNotifier("127.0.0.1", port, sender="aurelius@example.com", starttls=False).send(
-        Address("email", "me@example.com"), NOTE)
+        Address("email", "me@example.com"), NOTE
+    )
     (raw,) = messages
     assert b"Subject: Call the bank" in raw and b"To: me@example.com" in raw

@@ -32,6 +32,7 @@ class WebhookReceiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        ThreadingHTTPServer.request_queue_size = 256  # the default backlog of 5 drops bursts
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -61,8 +62,12 @@ class WebhookReceiver:
     def _valid(self, raw: bytes, headers: dict[str, str]) -> bool:
         assert self.secret is not None
         stamp = headers.get("x-aurelius-timestamp", "")
-        expected = "sha256=" + hmac.new(self.secret.encode(), stamp.encode() + b"." + raw,
-                                        hashlib.sha256).hexdigest()
+        expected = (
+            "sha256="
+            + hmac.new(
+                self.secret.encode(), stamp.encode() + b"." + raw, hashlib.sha256
+            ).hexdigest()
+        )
         fresh = stamp.isdigit() and abs(time.time() - int(stamp)) < 300
         return fresh and hmac.compare_digest(expected, headers.get("x-aurelius-signature", ""))
 
