@@ -30,6 +30,8 @@ def add(
     ] = None,
     task: Annotated[int | None, typer.Option(help="Attach to a task id.")] = None,
     event: Annotated[int | None, typer.Option(help="Attach to an event id.")] = None,
+    ack: Annotated[bool, typer.Option("--ack", help="Needs acknowledging, else escalates.")] = False,
+    urgent: Annotated[bool, typer.Option("--urgent", help="Ignore quiet hours.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Take the text literally.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -48,6 +50,8 @@ def add(
         recurrence_rule=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
         task_id=task,
         event_id=event,
+        requires_ack=ack,
+        urgent=urgent,
     )
     if as_json:
         render.print_json(reminder)

@@ -24,7 +24,9 @@ def test_notify_channels_quiet_and_test_send(run: Run) -> None:
 
 
 def test_ack_and_snooze(run: Run) -> None:
-    run("remind", "add", "Stretch", "--at", "2026-03-10 09:30")
+    run("remind", "add", "Stretch", "--at", "2026-03-10 09:30", "--ack", "--urgent")
+    flags = as_json(run("remind", "list", "--json"))[0]  # type: ignore[index]
+    assert flags["requires_ack"] and flags["urgent"]
     out = run("remind", "snooze", "1", "--for", "15m").stdout
     assert "until Tue 10 Mar 09:15 Europe/Berlin" in out  # 15 minutes from the pinned now
     assert as_json(run("remind", "list", "--json"))[0]["remind_at"] == (  # type: ignore[index]
