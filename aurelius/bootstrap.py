@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
 from core.db import Database
 from core.ports import Address, Clock, JobQueue, Notifier
@@ -41,6 +42,7 @@ class Services:
     notifiers: dict[str, Notifier]
     deliveries: DeliveryService
     queue: JobQueue
+    ai: AI
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -89,6 +91,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         notifiers=notifiers,
         deliveries=deliveries,
         queue=part("queue", lambda: _queue(settings)),
+        ai=part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders)),
     )
 
 

@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     ai_tiers: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "economy": ["anthropic:claude-haiku-4-5", "openai:gpt-4.1-mini"],
-            "default": ["anthropic:claude-sonnet-4-5", "openai:gpt-4.1"],
+            "default": ["anthropic:claude-sonnet-4-6", "openai:gpt-4.1"],
         }
     )
     """Per tier, the fallback chain of `provider:model` tried in order."""
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     ai_prices: dict[str, list[float]] = Field(
         default_factory=lambda: {
             "claude-haiku-4-5": [1.0, 5.0, 0.10],
-            "claude-sonnet-4-5": [3.0, 15.0, 0.30],
+            "claude-sonnet-4-6": [3.0, 15.0, 0.30],
             "gpt-4.1-mini": [0.40, 1.60, 0.10],
             "gpt-4.1": [2.0, 8.0, 0.50],
             "text-embedding-3-small": [0.02, 0.0],

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.stubs.webhook import WebhookReceiver  # noqa: E402
+from tests.stubs.webhook import WebhookReceiver
 
 
 def main() -> None:

@@ -26,8 +26,9 @@ app.command("parse")(parse.parse)
 app.command("brief")(notify.brief)
 for name, command in (("run", jobs.run), ("worker", jobs.worker), ("scheduler", jobs.scheduler)):
     app.command(name)(command)
-for name, command in (("ask", ai.ask), ("chat", ai.chat), ("usage", ai.usage)):
-    app.command(name)(command)
+app.command("ask")(ai.ask)
+app.command("chat")(ai.chat)
+app.command("usage")(ai.usage)
 
 
 def _version(value: bool) -> None:

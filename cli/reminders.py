@@ -30,7 +30,9 @@ def add(
     ] = None,
     task: Annotated[int | None, typer.Option(help="Attach to a task id.")] = None,
     event: Annotated[int | None, typer.Option(help="Attach to an event id.")] = None,
-    ack: Annotated[bool, typer.Option("--ack", help="Needs acknowledging, else escalates.")] = False,
+    ack: Annotated[
+        bool, typer.Option("--ack", help="Needs acknowledging, else escalates.")
+    ] = False,
     urgent: Annotated[bool, typer.Option("--urgent", help="Ignore quiet hours.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Take the text literally.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,

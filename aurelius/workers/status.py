@@ -60,12 +60,12 @@ def _queue(services: Services) -> dict[str, Any]:
     from rq.registry import FailedJobRegistry
 
     queue = services.queue.queue  # type: ignore[attr-defined]
-    failed = FailedJobRegistry(queue=queue)
+    registry = FailedJobRegistry(queue=queue)
     return {
         "backend": "RQ on Redis",
         "queued": queue.count,
         "workers": len(Worker.all(queue=queue)),
-        "failed jobs": failed.get_job_ids()[:10],
+        "failed jobs": registry.get_job_ids()[:10],
     }
 
 

@@ -354,14 +354,15 @@ class DeliveryService:
             reminder = session.get(Reminder, reminder_id)
             if reminder is None or reminder.user_id != user_id:
                 raise NotFound(f"No reminder #{reminder_id}. See `aurelius remind list --all`.")
-            rows = session.execute(
+            rows = session.scalars(
                 update(Delivery)
                 .where(
                     Delivery.reminder_id == reminder_id,
                     Delivery.state.in_([states.PENDING, states.SENDING, states.SENT]),
                 )
                 .values(state=states.ACKNOWLEDGED, acknowledged_at=now)
-            ).rowcount
+                .returning(Delivery.id)
+            ).all()
             if reminder.status == SENT:
                 reminder.status = ACKNOWLEDGED
-            return int(rows)
+            return len(rows)

@@ -20,12 +20,13 @@ def acquire(db: Database, clock: Clock, name: str, holder: str, ttl: timedelta) 
     """
     now = clock.now()
     with db.transaction() as session:
-        renewed = session.execute(
+        renewed = session.scalars(
             update(Lease)
             .where(Lease.name == name, (Lease.holder == holder) | (Lease.expires_at < now))
             .values(holder=holder, expires_at=now + ttl)
-        ).rowcount
-        if renewed:
+            .returning(Lease.name)
+        ).first()
+        if renewed is not None:
             return True
         if session.get(Lease, name) is not None:
             return False

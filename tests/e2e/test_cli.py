@@ -11,6 +11,7 @@ from cli.main import app
 from tests.conftest import ZONE
 from tests.e2e.conftest import Run, as_json
 
+
 def test_task_workflow(run: Run) -> None:
     added = run(
         "task",

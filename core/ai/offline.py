@@ -1,0 +1,144 @@
+"""The offline provider: a `ChatModel` with no network, built on the offline parser.
+
+It turns a request the parser understands into the same tool call a remote model would
+make, and summarises the tool results afterwards; anything else gets a plain "a model is
+needed" answer that says how to configure one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core.ai.types import TOOL, USER, ChatRequest, ChatResult, Message, ToolCall
+from core.nlu import Parsed, parse
+from core.ports import Clock
+
+MODEL = "nlu"
+CONFIDENT = 0.7
+NEEDS_MODEL = (
+    "A model is needed to answer that. Set AURELIUS_ANTHROPIC_API_KEY (or "
+    "AURELIUS_OPENAI_API_KEY, or AURELIUS_OPENAI_BASE_URL for a local OpenAI-compatible "
+    "server) and ask again. Offline I can add and list tasks, events and reminders, "
+    "complete tasks, find free time and give you a brief."
+)
+Builder = Callable[[dict[str, object]], dict[str, Any] | str]
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if isinstance(value, date | datetime) else None
+
+
+def _task(slots: dict[str, object]) -> dict[str, Any] | str:
+    due = slots.get("due") or slots.get("remind_at") or slots.get("start")
+    args = {"title": slots.get("title"), "due": _iso(due), "priority": slots.get("priority"),
+            "tags": slots.get("tags"), "project": slots.get("project")}
+    return {key: value for key, value in args.items() if value}
+
+
+def _reminder(slots: dict[str, object]) -> dict[str, Any] | str:
+    at = slots.get("remind_at") or slots.get("due") or slots.get("start")
+    if not at:
+        return "When should I remind you? Say it with a time, e.g. 'remind me at 5pm to …'."
+    return {"text": slots.get("title") or "Reminder", "at": _iso(at)}
+
+
+def _event(slots: dict[str, object]) -> dict[str, Any] | str:
+    if not isinstance(slots.get("start"), datetime):
+        return "When is it? Say it with a day and time, e.g. 'lunch with Sara friday 1pm'."
+    args = {"title": slots.get("title") or "Event", "start": _iso(slots["start"]),
+            "end": _iso(slots.get("end")), "location": slots.get("location")}
+    return {key: value for key, value in args.items() if value}
+
+
+def _span(slots: dict[str, object]) -> dict[str, Any] | str:
+    start = slots.get("start")
+    end = slots.get("end")
+    if not isinstance(start, datetime):
+        return {"start": None, "end": None}
+    end = end if isinstance(end, datetime) else start + timedelta(days=1)
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
+def _free(slots: dict[str, object]) -> dict[str, Any] | str:
+    start = slots.get("start")
+    day = start.date() if isinstance(start, datetime) else None
+    return {"date": day.isoformat() if day else None, "minutes": 30}
+
+
+TOOL_FOR: dict[str, tuple[str, Builder]] = {
+    "task.add": ("add_task", _task),
+    "task.list": ("list_tasks", lambda slots: {}),
+    "task.complete": ("complete_task", lambda slots: {"title": slots.get("title")}),
+    "reminder.add": ("add_reminder", _reminder),
+    "event.add": ("add_event", _event),
+    "event.list": ("list_events", _span),
+    "event.free": ("free_slots", _free),
+    "brief": ("brief", lambda slots: {}),
+    "reminder.list": ("list_reminders", lambda slots: {}),
+}
+
+
+def understood(parsed: Parsed) -> bool:
+    """True when the parser read the request well enough to act on it without a model."""
+    return parsed.intent in TOOL_FOR and parsed.confidence >= CONFIDENT
+
+
+class OfflineChatModel:
+    provider = "offline"
+
+    def __init__(self, clock: Clock, dayfirst: bool = False) -> None:
+        self.clock, self.dayfirst = clock, dayfirst
+
+    def complete(self, request: ChatRequest) -> ChatResult:
+        last = request.messages[-1] if request.messages else Message(USER)
+        if last.role == TOOL:
+            return ChatResult(_summaries(request.messages), model=MODEL)
+        parsed = parse(last.content, self.clock.now(), request.timezone, dayfirst=self.dayfirst)
+        if not understood(parsed):
+            return ChatResult(NEEDS_MODEL, model=MODEL)
+        name, build = TOOL_FOR[parsed.intent]
+        args = build(dict(parsed.slots))
+        if isinstance(args, str):
+            return ChatResult(args, model=MODEL)
+        args = _fill_today(name, args, self.clock.now(), request.timezone)
+        call = ToolCall(f"offline-{len(request.messages)}", name, args)
+        return ChatResult("", (call,), model=MODEL, stop_reason="tool_use")
+
+    def stream(self, request: ChatRequest) -> Iterator[str | ChatResult]:
+        result = self.complete(request)
+        if result.text:
+            yield result.text
+        yield result
+
+
+def _fill_today(name: str, args: dict[str, Any], now: datetime, tz: str) -> dict[str, Any]:
+    """'What's on my calendar' and 'when am I free' without a day mean today."""
+    from core.timeutil import day_bounds, local_today
+
+    today = local_today(now, tz)
+    if name == "list_events" and not args.get("start"):
+        start, end = day_bounds(today, tz)
+        return {"start": start.isoformat(), "end": end.isoformat()}
+    if name == "free_slots" and not args.get("date"):
+        return {**args, "date": today.isoformat()}
+    return args
+
+
+def _summaries(messages: tuple[Message, ...]) -> str:
+    """The human summaries of the tool results since the last user message."""
+    texts: list[str] = []
+    for message in reversed(messages):
+        if message.role != TOOL:
+            break
+        texts.append(_summary(message.content))
+    return "\n".join(reversed(texts))
+
+
+def _summary(content: str) -> str:
+    try:
+        return str(json.loads(content)["summary"])
+    except (ValueError, KeyError, TypeError):
+        return content
