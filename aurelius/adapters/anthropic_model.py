@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
+from aurelius.adapters.provider_errors import translated
 from core.ai.types import (
     ASSISTANT,
     TOOL,
@@ -20,7 +22,6 @@ from core.ai.types import (
     ToolCall,
     Usage,
 )
-from core.errors import ConfigError, ProviderUnavailable
 
 KEY_SETTING = "AURELIUS_ANTHROPIC_API_KEY"
 
@@ -37,8 +38,9 @@ class AnthropicChatModel:
             import anthropic  # ~1 s to import: only when a model is really called
 
             # Retries are the gateway's job (it falls over to the next provider instead).
-            self._client = anthropic.Anthropic(api_key=self._api_key, base_url=self._base_url,
-                                               timeout=self._timeout, max_retries=0)
+            self._client = anthropic.Anthropic(
+                api_key=self._api_key, base_url=self._base_url, timeout=self._timeout, max_retries=0
+            )
         return self._client
 
     def complete(self, request: ChatRequest) -> ChatResult:
@@ -83,14 +85,16 @@ def _messages(messages: tuple[Message, ...]) -> list[dict[str, Any]]:
 
 def _blocks(message: Message) -> tuple[str, list[dict[str, Any]]]:
     if message.role == TOOL:
-        return "user", [{"type": "tool_result", "tool_use_id": message.tool_call_id,
-                         "content": message.content}]
+        return "user", [
+            {"type": "tool_result", "tool_use_id": message.tool_call_id, "content": message.content}
+        ]
     blocks: list[dict[str, Any]] = []
     if message.content:
         blocks.append({"type": "text", "text": message.content})
     for call in message.tool_calls:
-        blocks.append({"type": "tool_use", "id": call.id, "name": call.name,
-                       "input": call.arguments})
+        blocks.append(
+            {"type": "tool_use", "id": call.id, "name": call.name, "input": call.arguments}
+        )
     role = "assistant" if message.role == ASSISTANT else "user"
     return role, blocks or [{"type": "text", "text": "(empty)"}]
 
@@ -107,38 +111,22 @@ def _result(response: Any) -> ChatResult:
     return ChatResult(
         text="".join(texts),
         tool_calls=tuple(calls),
-        usage=Usage(usage.input_tokens, usage.output_tokens,
-                    getattr(usage, "cache_read_input_tokens", None) or 0),
+        usage=Usage(
+            usage.input_tokens,
+            usage.output_tokens,
+            getattr(usage, "cache_read_input_tokens", None) or 0,
+        ),
         model=response.model,
         stop_reason=response.stop_reason or "end_turn",
     )
 
 
-class _translated:
-    """Map SDK exceptions onto the core error tree (a context manager, so `stream` can
-    translate errors raised while iterating too)."""
+def _translated() -> AbstractContextManager[None]:
+    import anthropic
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 _tb: object) -> None:
-        if error is None:
-            return
-        import anthropic
-
-        if isinstance(error, anthropic.APIStatusError):
-            raise _status_error(error.status_code) from None
-        if isinstance(error, anthropic.APIConnectionError):  # includes timeouts
-            raise ProviderUnavailable("Anthropic did not answer (connection or timeout).")
-
-
-def _status_error(status: int) -> Exception:
-    if status in (401, 403):
-        return ConfigError(f"Anthropic rejected the API key ({status}); check {KEY_SETTING}.")
-    if status == 429 or status >= 500:
-        return ProviderUnavailable(f"Anthropic is unavailable right now ({status}).")
-    return ConfigError(
-        f"Anthropic refused the request ({status}); check the model names in "
-        "AURELIUS_AI_TIERS and AURELIUS_ANTHROPIC_BASE_URL."
+    return translated(
+        "Anthropic",
+        f"{KEY_SETTING} and AURELIUS_ANTHROPIC_BASE_URL",
+        anthropic.APIStatusError,
+        anthropic.APIConnectionError,
     )

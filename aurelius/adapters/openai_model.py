@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
+from aurelius.adapters.provider_errors import translated
 from core.ai.types import ASSISTANT, TOOL, ChatRequest, ChatResult, Message, ToolCall, Usage
-from core.errors import ConfigError, ProviderUnavailable
 
 KEY_SETTING = "AURELIUS_OPENAI_API_KEY"
 
@@ -23,8 +24,9 @@ class _Client:
             import openai
 
             # Retries are the gateway's job (it falls over to the next provider instead).
-            self._client = openai.OpenAI(api_key=self._api_key, base_url=self._base_url,
-                                         timeout=self._timeout, max_retries=0)
+            self._client = openai.OpenAI(
+                api_key=self._api_key, base_url=self._base_url, timeout=self._timeout, max_retries=0
+            )
         return self._client
 
 
@@ -39,8 +41,13 @@ class OpenAIChatModel(_Client):
             ToolCall(c.id, c.function.name, json.loads(c.function.arguments or "{}"))
             for c in choice.message.tool_calls or []
         )
-        return ChatResult(choice.message.content or "", calls, _usage(response.usage),
-                          response.model, "tool_use" if calls else "end_turn")
+        return ChatResult(
+            choice.message.content or "",
+            calls,
+            _usage(response.usage),
+            response.model,
+            "tool_use" if calls else "end_turn",
+        )
 
     def stream(self, request: ChatRequest) -> Iterator[str | ChatResult]:
         params = {**_params(request), "stream": True, "stream_options": {"include_usage": True}}
@@ -56,10 +63,13 @@ class OpenAIChatModel(_Client):
                         parts.append(choice.delta.content)
                         yield choice.delta.content
                     _collect(calls, choice.delta.tool_calls or [])
-        tool_calls = tuple(ToolCall(c["id"], c["name"], json.loads(c["arguments"] or "{}"))
-                           for _, c in sorted(calls.items()))
-        yield ChatResult("".join(parts), tool_calls, usage, model,
-                         "tool_use" if tool_calls else "end_turn")
+        tool_calls = tuple(
+            ToolCall(c["id"], c["name"], json.loads(c["arguments"] or "{}"))
+            for _, c in sorted(calls.items())
+        )
+        yield ChatResult(
+            "".join(parts), tool_calls, usage, model, "tool_use" if tool_calls else "end_turn"
+        )
 
 
 class OpenAIEmbedder(_Client):
@@ -90,13 +100,21 @@ def _params(request: ChatRequest) -> dict[str, Any]:
         "model": request.model,
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
-        "messages": [{"role": "system", "content": request.system},
-                     *(_message(m) for m in request.messages)],
+        "messages": [
+            {"role": "system", "content": request.system},
+            *(_message(m) for m in request.messages),
+        ],
     }
     if request.tools:
         params["tools"] = [
-            {"type": "function", "function": {"name": t.name, "description": t.description,
-                                              "parameters": t.parameters}}
+            {
+                "type": "function",
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": t.parameters,
+                },
+            }
             for t in request.tools
         ]
     return params
@@ -105,12 +123,17 @@ def _params(request: ChatRequest) -> dict[str, Any]:
 def _message(message: Message) -> dict[str, Any]:
     if message.role == TOOL:
         return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content}
-    out: dict[str, Any] = {"role": "assistant" if message.role == ASSISTANT else "user",
-                           "content": message.content}
+    out: dict[str, Any] = {
+        "role": "assistant" if message.role == ASSISTANT else "user",
+        "content": message.content,
+    }
     if message.tool_calls:
         out["tool_calls"] = [
-            {"id": c.id, "type": "function",
-             "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+            {
+                "id": c.id,
+                "type": "function",
+                "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+            }
             for c in message.tool_calls
         ]
     return out
@@ -124,28 +147,12 @@ def _usage(usage: Any) -> Usage:
     return Usage(usage.prompt_tokens - cached, usage.completion_tokens, cached)
 
 
-class _translated:
-    def __enter__(self) -> None:
-        return None
+def _translated() -> AbstractContextManager[None]:
+    import openai
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 _tb: object) -> None:
-        if error is None:
-            return
-        import openai
-
-        if isinstance(error, openai.APIStatusError):
-            raise _status_error(error.status_code) from None
-        if isinstance(error, openai.APIConnectionError):  # includes timeouts
-            raise ProviderUnavailable("OpenAI did not answer (connection or timeout).")
-
-
-def _status_error(status: int) -> Exception:
-    if status in (401, 403):
-        return ConfigError(f"OpenAI rejected the API key ({status}); check {KEY_SETTING}.")
-    if status == 429 or status >= 500:
-        return ProviderUnavailable(f"OpenAI is unavailable right now ({status}).")
-    return ConfigError(
-        f"OpenAI refused the request ({status}); check the model names in AURELIUS_AI_TIERS "
-        "and AURELIUS_OPENAI_BASE_URL."
+    return translated(
+        "OpenAI",
+        f"{KEY_SETTING} and AURELIUS_OPENAI_BASE_URL",
+        openai.APIStatusError,
+        openai.APIConnectionError,
     )
