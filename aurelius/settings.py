@@ -62,7 +62,11 @@ class Settings(BaseSettings):
     """Everything that can be configured. Every field can be set as `AURELIUS_<FIELD>`."""
 
     model_config = SettingsConfigDict(
-        env_prefix="AURELIUS_", extra="ignore", validate_default=True, populate_by_name=True
+        env_prefix="AURELIUS_",
+        extra="ignore",
+        validate_default=True,
+        populate_by_name=True,
+        env_ignore_empty=True,  # `KEY=` (as compose passes unset keys) means "not set"
     )
 
     database_url: str = ""

@@ -34,7 +34,10 @@ REDIS_DIR=$STATE/redis
 
 T0=${EPOCHREALTIME/./}
 
-log() { printf 'services: %s\n' "$*" >&2; }
+# A closed stdout/stderr (e.g. `| head`) must not kill a half-done start or stop: no SIGPIPE,
+# and logging that fails is ignored.
+trap '' PIPE
+log() { printf 'services: %s\n' "$*" >&2 2>/dev/null || true; }
 die() { log "error: $*"; exit 1; }
 
 elapsed() {  # seconds since the script started, e.g. "1.3s"
@@ -79,7 +82,8 @@ as_root() {
 
 as_pg() {  # run a PostgreSQL server tool as the cluster owner (initdb refuses to run as root)
   if (( EUID == 0 )); then
-    runuser -u postgres -- "$@"
+    # from /, since the postgres user may not be allowed into the current directory
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -100,13 +104,13 @@ apt_install() {  # apt_install PKG...: install the ones that are missing
   local aptlog=$STATE/apt.log
   if (( ! APT_UPDATED )); then
     log "apt-get update"
-    as_root apt-get -o DPkg::Lock::Timeout=300 update -q </dev/null >"$aptlog" 2>&1 \
+    as_root apt-get -o DPkg::Lock::Timeout=300 update -q </dev/null >"$aptlog" 2>&1 9>&- \
       || { tail -n 20 "$aptlog" >&2; die "apt-get update failed (log: $aptlog)"; }
     APT_UPDATED=1
   fi
   log "apt-get install ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q \
-      --no-install-recommends "${missing[@]}" </dev/null >>"$aptlog" 2>&1 \
+      --no-install-recommends "${missing[@]}" </dev/null >>"$aptlog" 2>&1 9>&- \
     || { tail -n 30 "$aptlog" >&2; die "apt-get install failed (log: $aptlog)"; }
 }
 
@@ -191,12 +195,13 @@ build_pgvector() {
   rm -rf "$work"
 }
 
-install_missing() {
+install_missing() {  # one apt-get install for everything that is missing, then pgvector
   local pkgs=()
   [[ -x $PG_BIN/postgres && -x $PG_BIN/initdb && -x $PG_BIN/psql ]] \
     || pkgs+=("postgresql-$PG_MAJOR" "postgresql-client-$PG_MAJOR")
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
     || pkgs+=(redis-server redis-tools)
+  pgvector_installed || pkgs+=("postgresql-server-dev-$PG_MAJOR" build-essential)
   (( ${#pkgs[@]} == 0 )) || apt_install "${pkgs[@]}"
   pgvector_installed || build_pgvector
 }
@@ -268,6 +273,7 @@ pg_start() {
     if [[ $port == "$PG_PORT" ]]; then
       log "postgres: already running on 127.0.0.1:$PG_PORT"
     else
+      port_closed "$PG_PORT" || die "port $PG_PORT is taken by another process (set AURELIUS_CI_PG_PORT)"
       log "postgres: running on port $port, restarting on $PG_PORT"
       pg_stop
     fi
@@ -276,7 +282,7 @@ pg_start() {
     port_closed "$PG_PORT" || die "port $PG_PORT is taken by another process (set AURELIUS_CI_PG_PORT)"
     pg_init
     as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/postgres.log" -o "-p $PG_PORT" \
-        -w -t 60 start >/dev/null \
+        -w -t 60 start >/dev/null 9>&- \
       || { tail -n 20 "$PG_ROOT/postgres.log" >&2; die "postgres did not start (log: $PG_ROOT/postgres.log)"; }
   fi
   wait_for 30 "postgres on port $PG_PORT" pg_ready
@@ -318,6 +324,7 @@ redis_start() {
   local old=""
   [[ -f $REDIS_DIR/port ]] && old=$(<"$REDIS_DIR/port")
   if [[ -n $old && $old != "$REDIS_PORT" ]] && redis_ours "$old"; then
+    port_closed "$REDIS_PORT" || die "port $REDIS_PORT is taken by another process (set AURELIUS_CI_REDIS_PORT)"
     log "redis: running on port $old, restarting on $REDIS_PORT"
     redis_stop
   fi
@@ -328,7 +335,7 @@ redis_start() {
   port_closed "$REDIS_PORT" || die "port $REDIS_PORT is taken by another process (set AURELIUS_CI_REDIS_PORT)"
   rm -f "$REDIS_DIR/redis.pid"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
-      --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" \
+      --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" 9>&- \
     || die "redis-server failed (log: $REDIS_DIR/redis.log)"
   echo "$REDIS_PORT" >"$REDIS_DIR/port"
   wait_for 30 "redis on port $REDIS_PORT" redis_ping \
@@ -358,9 +365,14 @@ redis_stop() {
 # --- commands --------------------------------------------------------------------------------
 
 lock() {  # one start/stop at a time per state dir
+  # fd 9 holds the lock: anything that may leave a daemon behind runs with `9>&-`, or the
+  # daemon would inherit the descriptor and keep the lock forever.
   mkdir -p "$STATE"
   exec 9>"$STATE/.services.lock"
-  flock -w 600 9 || die "could not lock $STATE/.services.lock"
+  if ! flock -n 9; then
+    log "waiting for another services.sh to finish"
+    flock -w 300 9 || die "could not lock $STATE/.services.lock"
+  fi
 }
 
 cmd_start() {

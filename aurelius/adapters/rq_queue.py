@@ -19,8 +19,8 @@ class RQQueue:
     def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None:
         from rq import Retry
 
-        # Delivery jobs are idempotent, so a job that was already queued running twice is
-        # harmless; the id keeps RQ's registries readable.
+        if job_id is not None and self._waiting(job_id):
+            return  # the same work is already queued (jobs are idempotent, so a race is harmless)
         self.queue.enqueue(
             function,
             *args,
@@ -28,3 +28,7 @@ class RQQueue:
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
             failure_ttl=7 * 24 * 3600,
         )
+
+    def _waiting(self, job_id: str) -> bool:
+        job = self.queue.fetch_job(job_id)
+        return job is not None and job.get_status() in ("queued", "scheduled", "deferred")
