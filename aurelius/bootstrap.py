@@ -14,6 +14,7 @@ from typing import Any
 
 from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
+from core.ai.summaries import BriefSummarizer
 from core.db import Database
 from core.ports import Address, Clock, JobQueue, Notifier
 from core.services.briefings import BriefingService
@@ -69,7 +70,11 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
     tasks = part("tasks", lambda: TaskService(db, clock, _weights(settings)))
     calendar = part("calendar", lambda: CalendarService(db, clock, _workday(settings)))
     reminders = part("reminders", lambda: ReminderService(db, clock))
-    briefings = part("briefings", lambda: BriefingService(db, tasks, calendar, reminders))
+    ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders))
+    briefings = part(
+        "briefings",
+        lambda: BriefingService(db, tasks, calendar, reminders, BriefSummarizer(ai.gateway)),
+    )
     notifiers = part("notifiers", lambda: _notifiers(settings))
     deliveries = part(
         "deliveries",
@@ -91,7 +96,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         notifiers=notifiers,
         deliveries=deliveries,
         queue=part("queue", lambda: _queue(settings)),
-        ai=part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders)),
+        ai=ai,
     )
 
 

@@ -17,7 +17,7 @@ from core.services.views import EventView, ReminderView, TaskView
 from core.timeutil import day_bounds, format_when, localize, zone
 
 TOP = 3
-Summarizer = Callable[[str], "str | None"]
+Summarizer = Callable[[int, str], "str | None"]  # (user id, brief as text) -> two sentences
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class BriefingService:
         )
         if self.summarize is None:
             return brief
-        summary = self.summarize(render(brief))
+        summary = self.summarize(user_id, render(brief))
         return Brief(**{**brief.__dict__, "summary": summary})
 
     def note(self, user_id: int, now: datetime) -> Note:

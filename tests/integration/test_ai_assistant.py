@@ -33,7 +33,8 @@ def openai_stub() -> Iterator[OpenAIStub]:
 
 
 def test_offline_runs_understood_requests_through_the_same_tools(
-        services: Services, user_id: int) -> None:
+    services: Services, user_id: int
+) -> None:
     assistant = ai_with(services).assistant
     reply = assistant.ask(user_id, "buy milk tomorrow p1 #errands")
     assert reply.text.startswith("Added task #1 buy milk") and reply.provider == "offline"
@@ -43,7 +44,8 @@ def test_offline_runs_understood_requests_through_the_same_tools(
 
 
 def test_model_uses_tools_over_several_steps_and_sees_local_time(
-        services: Services, user_id: int) -> None:
+    services: Services, user_id: int
+) -> None:
     model = FakeChatModel("anthropic")
     model.enqueue("", ("list_tasks", {}))
     model.enqueue("", ("add_task", {"title": "Call Sara", "due": "2026-03-12"}))
@@ -95,13 +97,15 @@ def test_threads_persist_per_channel(services: Services, user_id: int) -> None:
 
 
 def test_anthropic_sdk_against_the_stub_with_streaming_tools(
-        services: Services, user_id: int, anthropic_stub: AnthropicStub) -> None:
+    services: Services, user_id: int, anthropic_stub: AnthropicStub
+) -> None:
     anthropic_stub.enqueue(
         Scripted(text="Let me add that.", tool_calls=[("add_task", {"title": "Book flights"})]),
         Scripted(text="Added Book flights to your tasks."),
     )
-    ai = ai_with(services, None, anthropic_api_key="sk-ant-test",
-                 anthropic_base_url=anthropic_stub.url)
+    ai = ai_with(
+        services, None, anthropic_api_key="sk-ant-test", anthropic_base_url=anthropic_stub.url
+    )
     pieces: list[str] = []
     reply = ai.assistant.ask(user_id, "please get the flights sorted", on_text=pieces.append)
     assert reply.text == "Added Book flights to your tasks." and reply.provider == "anthropic"
@@ -113,12 +117,18 @@ def test_anthropic_sdk_against_the_stub_with_streaming_tools(
 
 
 def test_anthropic_outage_falls_over_to_openai(
-        services: Services, user_id: int, anthropic_stub: AnthropicStub,
-        openai_stub: OpenAIStub) -> None:
+    services: Services, user_id: int, anthropic_stub: AnthropicStub, openai_stub: OpenAIStub
+) -> None:
     anthropic_stub.fail(503, times=3)
     openai_stub.enqueue(Scripted(text="Hello from the backup."))
-    ai = ai_with(services, None, anthropic_api_key="a", anthropic_base_url=anthropic_stub.url,
-                 openai_api_key="o", openai_base_url=f"{openai_stub.url}/v1")
+    ai = ai_with(
+        services,
+        None,
+        anthropic_api_key="a",
+        anthropic_base_url=anthropic_stub.url,
+        openai_api_key="o",
+        openai_base_url=f"{openai_stub.url}/v1",
+    )
     reply = ai.assistant.ask(user_id, "hello, who are you?")
     assert (reply.provider, reply.model) == ("openai", "gpt-4.1-mini")
     assert anthropic_stub.calls == 3
@@ -130,3 +140,37 @@ def test_openai_embeddings_through_the_sdk(services: Services, openai_stub: Open
     ai = ai_with(services, None, openai_api_key="o", openai_base_url=f"{openai_stub.url}/v1")
     assert ai.embedder is not None
     assert ai.embedder.embed(["ab", "abc"]) == [vector("ab"), vector("abc")]
+
+
+def test_brief_summary_comes_from_the_economy_tier_and_is_left_out_offline(
+    services: Services, user_id: int, anthropic_stub: AnthropicStub
+) -> None:
+    from core.ai.summaries import BriefSummarizer
+    from core.services.briefings import BriefingService, render
+
+    services.tasks.add(user_id, "File taxes", due=services.clock.now().date(), priority=1)
+    anthropic_stub.enqueue(Scripted(text="Taxes are due today. File them first."))
+    ai = ai_with(
+        services, None, anthropic_api_key="sk-ant-test", anthropic_base_url=anthropic_stub.url
+    )
+    briefings = BriefingService(
+        services.db,
+        services.tasks,
+        services.calendar,
+        services.reminders,
+        BriefSummarizer(ai.gateway),
+    )
+    brief = briefings.build(user_id, services.clock.now().date())
+    assert brief.summary == "Taxes are due today. File them first."
+    assert render(brief).splitlines()[2] == "Taxes are due today. File them first."
+    sent = anthropic_stub.requests[0]
+    assert sent["model"] == "claude-haiku-4-5"
+    assert "<brief>" in sent["messages"][0]["content"][0]["text"]
+    offline = BriefingService(
+        services.db,
+        services.tasks,
+        services.calendar,
+        services.reminders,
+        BriefSummarizer(ai_with(services, {}).gateway),
+    )
+    assert offline.build(user_id, services.clock.now().date()).summary is None
