@@ -16,7 +16,7 @@ from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
 from core.ai.summaries import BriefSummarizer
 from core.db import Database
-from core.ports import Address, Clock, JobQueue, Notifier
+from core.ports import Address, Clock, EventBus, JobQueue, Notifier
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
 from core.services.channels import DEFAULT, ChannelService
@@ -43,6 +43,7 @@ class Services:
     notifiers: dict[str, Notifier]
     deliveries: DeliveryService
     queue: JobQueue
+    bus: EventBus
     ai: AI
 
     def local_user_id(self) -> int:
@@ -66,7 +67,9 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         return overrides[name] if name in overrides else build()
 
     clock: Clock = part("clock", lambda: _clock(settings))
+    bus: EventBus = part("bus", lambda: _bus(settings))
     db: Database = part("db", lambda: _database(settings))
+    db.bus = bus  # changes are announced once committed
     tasks = part("tasks", lambda: TaskService(db, clock, _weights(settings)))
     calendar = part("calendar", lambda: CalendarService(db, clock, _workday(settings)))
     reminders = part("reminders", lambda: ReminderService(db, clock))
@@ -96,6 +99,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         notifiers=notifiers,
         deliveries=deliveries,
         queue=part("queue", lambda: _queue(settings)),
+        bus=bus,
         ai=ai,
     )
 
@@ -178,3 +182,13 @@ def _queue(settings: Settings) -> JobQueue:
     from aurelius.workers.jobs import record_failure
 
     return InProcessQueue(settings.workers, on_failure=record_failure)
+
+
+def _bus(settings: Settings) -> EventBus:
+    if settings.redis_url:
+        from aurelius.adapters.bus import RedisBus
+
+        return RedisBus(settings.redis_url)
+    from aurelius.adapters.bus import InProcessBus
+
+    return InProcessBus()

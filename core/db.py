@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,16 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.ports import EventBus
+
+EVENTS = "aurelius.events"
+log = logging.getLogger(__name__)
+
+
+def emit(session: Session, topic: str, **payload: Any) -> None:
+    """Queue a live-update event, published when `session`'s transaction commits."""
+    session.info.setdefault(EVENTS, []).append((topic, payload))
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -39,16 +50,29 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """Hands out sessions; `transaction()` is the unit of work (commit, or roll back on error)."""
+    """Hands out sessions; `transaction()` is the unit of work (commit, or roll back on error).
 
-    def __init__(self, engine: Engine) -> None:
+    Events emitted in a transaction are published on the bus only once it has committed, so
+    nobody hears of a change that was rolled back.
+    """
+
+    def __init__(self, engine: Engine, bus: EventBus | None = None) -> None:
         self.engine = engine
+        self.bus = bus
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self._sessions.begin() as session:
             yield session
+        self._publish(session.info.pop(EVENTS, []))
+
+    def _publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        for topic, payload in events if self.bus else ():
+            try:
+                self.bus.publish(topic, payload)  # type: ignore[union-attr]
+            except Exception:  # a live update is a courtesy: the change itself is committed
+                log.warning("could not publish %s", topic, exc_info=True)
 
     def dispose(self) -> None:
         self.engine.dispose()

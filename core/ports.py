@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -47,3 +48,16 @@ class JobQueue(Protocol):
     """
 
     def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None: ...
+
+
+Handler = Callable[[str, dict[str, Any]], None]
+
+
+class EventBus(Protocol):
+    """Live updates (task, event and reminder changes) for open screens and bots."""
+
+    def publish(self, topic: str, payload: dict[str, Any]) -> None: ...
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        """Call `handler(topic, payload)` for every event; returns the unsubscribe function."""
+        ...

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core import recurrence
-from core.db import Database
+from core.db import Database, emit
 from core.errors import NotFound
 from core.models import Delivery, Reminder, User
 from core.models import delivery as states
@@ -365,4 +365,5 @@ class DeliveryService:
             ).all()
             if reminder.status == SENT:
                 reminder.status = ACKNOWLEDGED
+            emit(session, "reminder.changed", user_id=user_id, id=reminder_id, action="ack")
             return len(rows)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.db import Database
+from core.db import Database, emit
 from core.errors import Invalid
 from core.models import Event, EventException
 from core.services.users import user_timezone
@@ -43,6 +43,7 @@ class CalendarFiles:
             components = list(calendar.walk("VEVENT"))
             for component in sorted(components, key=lambda c: "RECURRENCE-ID" in c):
                 counts[_import_one(session, user_id, tz, component)] += 1
+            emit(session, "event.changed", user_id=user_id, id=0, action="import")
         return ImportReport(**counts)
 
     def export_ics(self, user_id: int) -> bytes:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from core.db import emit
 from core.models import AuditEntry, Base
 from core.models.base import utcnow
 
@@ -31,6 +32,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
+    emit(session, f"{entity}.changed", user_id=user_id, id=entity_id, action=action)
     session.add(
         AuditEntry(
             user_id=user_id,
@@ -57,8 +59,11 @@ def last_undoable(session: Session, user_id: int, entity: str) -> AuditEntry | N
     return session.scalars(query).first()
 
 
-def mark_undone(entry: AuditEntry) -> None:
+def mark_undone(session: Session, entry: AuditEntry) -> None:
     entry.undone_at = utcnow()
+    emit(
+        session, f"{entry.entity}.changed", user_id=entry.user_id, id=entry.entity_id, action="undo"
+    )
 
 
 def _encode(value: Any) -> Any:

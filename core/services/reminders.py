@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import recurrence
-from core.db import Database
+from core.db import Database, emit
 from core.errors import Invalid, NotFound
 from core.models import Delivery, Reminder
 from core.models.delivery import ACKNOWLEDGED, PENDING, SENDING, SENT
@@ -95,6 +95,7 @@ class ReminderService:
                 )
                 .values(state=ACKNOWLEDGED, acknowledged_at=self.clock.now())
             )
+            emit(session, "reminder.changed", user_id=user_id, id=reminder.id, action="snooze")
             return _view(reminder)
 
     def cancel(self, user_id: int, reminder_id: int) -> ReminderView:

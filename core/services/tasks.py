@@ -170,7 +170,7 @@ class TaskService:
                 spawned = session.get(Task, spawned_id) if spawned_id else None
                 if spawned is not None:
                     session.delete(spawned)
-            journal.mark_undone(entry)
+            journal.mark_undone(session, entry)
             title = (entry.before or entry.after or {}).get("title", "")
             return f"Undid {entry.action} of task #{entry.entity_id} {title!r}."
 
