@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from core.services.views import UrgencyTerm
 from core.timeutil import localize
@@ -28,7 +29,12 @@ def due_instant(due: date | datetime, tz_name: str) -> datetime:
     """A date-only due counts as due at the end of that local day."""
     if isinstance(due, datetime):
         return due
-    return localize(datetime.combine(due, time(23, 59, 59)), tz_name)
+    return _end_of_day(due, tz_name)
+
+
+@lru_cache(maxsize=4096)
+def _end_of_day(day: date, tz_name: str) -> datetime:  # a listing asks for the same days a lot
+    return localize(datetime.combine(day, time(23, 59, 59)), tz_name)
 
 
 def due_factor(due: date | datetime | None, now: datetime, tz_name: str) -> float:
