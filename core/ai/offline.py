@@ -15,6 +15,7 @@ from typing import Any
 from core.ai.types import TOOL, USER, ChatRequest, ChatResult, Message, ToolCall
 from core.nlu import Parsed, parse
 from core.ports import Clock
+from core.timeutil import add_elapsed
 
 MODEL = "nlu"
 CONFIDENT = 0.7
@@ -33,8 +34,13 @@ def _iso(value: object) -> str | None:
 
 def _task(slots: dict[str, object]) -> dict[str, Any] | str:
     due = slots.get("due") or slots.get("remind_at") or slots.get("start")
-    args = {"title": slots.get("title"), "due": _iso(due), "priority": slots.get("priority"),
-            "tags": slots.get("tags"), "project": slots.get("project")}
+    args = {
+        "title": slots.get("title"),
+        "due": _iso(due),
+        "priority": slots.get("priority"),
+        "tags": slots.get("tags"),
+        "project": slots.get("project"),
+    }
     return {key: value for key, value in args.items() if value}
 
 
@@ -48,8 +54,12 @@ def _reminder(slots: dict[str, object]) -> dict[str, Any] | str:
 def _event(slots: dict[str, object]) -> dict[str, Any] | str:
     if not isinstance(slots.get("start"), datetime):
         return "When is it? Say it with a day and time, e.g. 'lunch with Sara friday 1pm'."
-    args = {"title": slots.get("title") or "Event", "start": _iso(slots["start"]),
-            "end": _iso(slots.get("end")), "location": slots.get("location")}
+    args = {
+        "title": slots.get("title") or "Event",
+        "start": _iso(slots["start"]),
+        "end": _iso(slots.get("end")),
+        "location": slots.get("location"),
+    }
     return {key: value for key, value in args.items() if value}
 
 
@@ -63,9 +73,18 @@ def _span(slots: dict[str, object]) -> dict[str, Any] | str:
 
 
 def _free(slots: dict[str, object]) -> dict[str, Any] | str:
-    start = slots.get("start")
-    day = start.date() if isinstance(start, datetime) else None
-    return {"date": day.isoformat() if day else None, "minutes": 30}
+    """ "free friday afternoon" searches 12:00-17:00; "free friday at 3pm" from 15:00 on."""
+    start, end = slots.get("start"), slots.get("end")
+    minutes = int(str(slots.get("duration_minutes") or 30))
+    if not isinstance(start, datetime):
+        return {"date": None, "minutes": minutes}
+    until = end if isinstance(end, datetime) else add_elapsed(start, timedelta(minutes=minutes))
+    return {
+        "date": start.date().isoformat(),
+        "minutes": minutes,
+        "from": start.isoformat(),
+        "until": until.isoformat(),
+    }
 
 
 TOOL_FOR: dict[str, tuple[str, Builder]] = {

@@ -30,29 +30,76 @@ def _spec(name: str, description: str, required: tuple[str, ...] = (), **props: 
 
 
 SPECS = (
-    _spec("list_tasks", "Open tasks, most urgent first.", search={"type": "string"},
-          today={"type": "boolean"}, overdue={"type": "boolean"}),
-    _spec("add_task", "Add a task.", ("title",), title={"type": "string"}, due=TIME,
-          priority={"type": "integer", "minimum": 1, "maximum": 4},
-          tags={"type": "array", "items": {"type": "string"}}, project={"type": "string"}),
-    _spec("complete_task", "Mark a task done, by id or by words of its title.",
-          task_id={"type": "integer"}, title={"type": "string"}),
-    _spec("delete_task", "Delete a task (asks the user first).", ("task_id",),
-          task_id={"type": "integer"}),
-    _spec("list_events", "Calendar events between two times.", ("start", "end"),
-          start=TIME, end=TIME),
-    _spec("add_event", "Add a calendar event; with attendees it invites them (asks first).",
-          ("title", "start"), title={"type": "string"}, start=TIME, end=TIME,
-          location={"type": "string"}, attendees={"type": "array", "items": {"type": "string"}}),
-    _spec("move_event", "Move an event to a new start, keeping its length.",
-          ("event_id", "start"), event_id={"type": "integer"}, start=TIME),
-    _spec("delete_event", "Delete an event (asks the user first).", ("event_id",),
-          event_id={"type": "integer"}),
-    _spec("free_slots", "Free time on a day within working hours.", ("date",),
-          date={"type": "string", "description": "YYYY-MM-DD"},
-          minutes={"type": "integer", "description": "shortest useful gap"}),
-    _spec("add_reminder", "Remind the user at a time.", ("text", "at"),
-          text={"type": "string"}, at=TIME),
+    _spec(
+        "list_tasks",
+        "Open tasks, most urgent first.",
+        search={"type": "string"},
+        today={"type": "boolean"},
+        overdue={"type": "boolean"},
+    ),
+    _spec(
+        "add_task",
+        "Add a task.",
+        ("title",),
+        title={"type": "string"},
+        due=TIME,
+        priority={"type": "integer", "minimum": 1, "maximum": 4},
+        tags={"type": "array", "items": {"type": "string"}},
+        project={"type": "string"},
+    ),
+    _spec(
+        "complete_task",
+        "Mark a task done, by id or by words of its title.",
+        task_id={"type": "integer"},
+        title={"type": "string"},
+    ),
+    _spec(
+        "delete_task",
+        "Delete a task (asks the user first).",
+        ("task_id",),
+        task_id={"type": "integer"},
+    ),
+    _spec(
+        "list_events", "Calendar events between two times.", ("start", "end"), start=TIME, end=TIME
+    ),
+    _spec(
+        "add_event",
+        "Add a calendar event; with attendees it invites them (asks first).",
+        ("title", "start"),
+        title={"type": "string"},
+        start=TIME,
+        end=TIME,
+        location={"type": "string"},
+        attendees={"type": "array", "items": {"type": "string"}},
+    ),
+    _spec(
+        "move_event",
+        "Move an event to a new start, keeping its length.",
+        ("event_id", "start"),
+        event_id={"type": "integer"},
+        start=TIME,
+    ),
+    _spec(
+        "delete_event",
+        "Delete an event (asks the user first).",
+        ("event_id",),
+        event_id={"type": "integer"},
+    ),
+    _spec(
+        "free_slots",
+        "Free time on a day within working hours, optionally only between two times.",
+        ("date",),
+        date={"type": "string", "description": "YYYY-MM-DD"},
+        minutes={"type": "integer", "description": "shortest useful gap"},
+        **{"from": TIME, "until": TIME},
+    ),
+    _spec(
+        "add_reminder",
+        "Remind the user at a time.",
+        ("text", "at"),
+        text={"type": "string"},
+        at=TIME,
+    ),
     _spec("list_reminders", "Scheduled reminders."),
     _spec("brief", "Today's agenda and the most urgent tasks."),
 )
@@ -60,8 +107,12 @@ SPECS = (
 
 def data_kind(tool: str) -> str:
     """The kind of personal data a tool's result carries, for the egress log."""
-    for word, kind in (("task", "tasks"), ("event", "events"), ("free", "events"),
-                       ("reminder", "reminders")):
+    for word, kind in (
+        ("task", "tasks"),
+        ("event", "events"),
+        ("free", "events"),
+        ("reminder", "reminders"),
+    ):
         if word in tool:
             return kind
     return "tasks+events"
@@ -75,8 +126,9 @@ class ToolOutcome:
     error: bool = False
 
     def content(self) -> str:
-        return json.dumps({"summary": self.summary, "items": self.items, "error": self.error},
-                          ensure_ascii=False)
+        return json.dumps(
+            {"summary": self.summary, "items": self.items, "error": self.error}, ensure_ascii=False
+        )
 
 
 def is_destructive(name: str, arguments: Args) -> bool:
@@ -86,16 +138,23 @@ def is_destructive(name: str, arguments: Args) -> bool:
 
 
 class Toolbox:
-    def __init__(self, tasks: TaskService, calendar: CalendarService,
-                 reminders: ReminderService) -> None:
+    def __init__(
+        self, tasks: TaskService, calendar: CalendarService, reminders: ReminderService
+    ) -> None:
         self.tasks, self.calendar, self.reminders = tasks, calendar, reminders
         self._run: dict[str, Callable[[int, str, Args], ToolOutcome]] = {
-            "list_tasks": self._list_tasks, "add_task": self._add_task,
-            "complete_task": self._complete_task, "delete_task": self._delete_task,
-            "list_events": self._list_events, "add_event": self._add_event,
-            "move_event": self._move_event, "delete_event": self._delete_event,
-            "free_slots": self._free_slots, "add_reminder": self._add_reminder,
-            "list_reminders": self._list_reminders, "brief": self._brief,
+            "list_tasks": self._list_tasks,
+            "add_task": self._add_task,
+            "complete_task": self._complete_task,
+            "delete_task": self._delete_task,
+            "list_events": self._list_events,
+            "add_event": self._add_event,
+            "move_event": self._move_event,
+            "delete_event": self._delete_event,
+            "free_slots": self._free_slots,
+            "add_reminder": self._add_reminder,
+            "list_reminders": self._list_reminders,
+            "brief": self._brief,
         }
 
     def run(self, user_id: int, tz: str, name: str, arguments: Args) -> ToolOutcome:
@@ -120,19 +179,29 @@ class Toolbox:
         return f"delete {target} #{arguments.get(f'{target}_id')}"
 
     def _list_tasks(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
-        where = TaskFilter(search=args.get("search"), today=bool(args.get("today")),
-                           overdue=bool(args.get("overdue")))
+        where = TaskFilter(
+            search=args.get("search"),
+            today=bool(args.get("today")),
+            overdue=bool(args.get("overdue")),
+        )
         views = self.tasks.ranked(user_id, where)[:20]
-        lines = [f"#{v.id} {v.title}" + (f" (due {format_when(v.due, tz)})" if v.due else "")
-                 for v in views]
+        lines = [
+            f"#{v.id} {v.title}" + (f" (due {format_when(v.due, tz)})" if v.due else "")
+            for v in views
+        ]
         return ToolOutcome("\n".join(lines) or "No open tasks.", [v.to_json() for v in views])
 
     def _add_task(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         due = _when(args["due"], tz) if args.get("due") else None
-        view = self.tasks.add(user_id, args["title"], due=due,
-                              priority=int(args.get("priority") or 4),
-                              tags=list(args.get("tags") or []), project=args.get("project"),
-                              recurrence_rule=args.get("recurrence"))
+        view = self.tasks.add(
+            user_id,
+            args["title"],
+            due=due,
+            priority=int(args.get("priority") or 4),
+            tags=list(args.get("tags") or []),
+            project=args.get("project"),
+            recurrence_rule=args.get("recurrence"),
+        )
         due_text = f", due {format_when(view.due, tz)}" if view.due else ""
         return ToolOutcome(f"Added task #{view.id} {view.title}{due_text}.", [view.to_json()])
 
@@ -159,17 +228,22 @@ class Toolbox:
 
     def _add_event(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         start = _instant(args["start"], tz)
-        end = (_instant(args["end"], tz) if args.get("end")
-               else add_elapsed(start, timedelta(hours=1)))  # an event without an end: 1 h
-        new = NewEvent(title=args["title"], start=start, end=end, location=args.get("location"),
-                       attendees=tuple(args.get("attendees") or ()))
+        end = (
+            _instant(args["end"], tz) if args.get("end") else add_elapsed(start, timedelta(hours=1))
+        )  # an event without an end: 1 h
+        new = NewEvent(
+            title=args["title"],
+            start=start,
+            end=end,
+            location=args.get("location"),
+            attendees=tuple(args.get("attendees") or ()),
+        )
         view = self.calendar.add(user_id, new)
         summary = f"Added event #{view.id} {view.title} at {format_when(view.start, tz)}."
         return ToolOutcome(summary, [view.to_json()])
 
     def _move_event(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
-        view = self.calendar.move(user_id, int(args["event_id"]), None,
-                                  _instant(args["start"], tz))
+        view = self.calendar.move(user_id, int(args["event_id"]), None, _instant(args["start"], tz))
         summary = f"Moved event #{view.id} {view.title} to {format_when(view.start, tz)}."
         return ToolOutcome(summary, [view.to_json()])
 
@@ -178,11 +252,20 @@ class Toolbox:
 
     def _free_slots(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         day = date.fromisoformat(str(args["date"])[:10])
-        slots = self.calendar.free(user_id, day, timedelta(minutes=int(args.get("minutes", 30))))
-        lines = [f"{format_when(s.start, tz)} – {s.end.astimezone(s.start.tzinfo):%H:%M} "
-                 f"({s.minutes} min)" for s in slots]
-        return ToolOutcome("\n".join(lines) or "No free time that day.",
-                           [s.to_json() for s in slots])
+        within = None
+        if args.get("from") and args.get("until"):
+            within = (_instant(args["from"], tz, hour=0), _instant(args["until"], tz, hour=0))
+        slots = self.calendar.free(
+            user_id, day, timedelta(minutes=int(args.get("minutes", 30))), within
+        )
+        lines = [
+            f"{format_when(s.start, tz)} – {s.end.astimezone(s.start.tzinfo):%H:%M} "
+            f"({s.minutes} min)"
+            for s in slots
+        ]
+        return ToolOutcome(
+            "\n".join(lines) or "No free time that day.", [s.to_json() for s in slots]
+        )
 
     def _add_reminder(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         view = self.reminders.add(user_id, args["text"], _instant(args["at"], tz, hour=9))
@@ -192,13 +275,19 @@ class Toolbox:
     def _list_reminders(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         views = self.reminders.upcoming(user_id)[:20]
         lines = [f"#{v.id} {format_when(v.remind_at, tz)} {v.title}" for v in views]
-        return ToolOutcome("\n".join(lines) or "No reminders scheduled.",
-                           [v.to_json() for v in views])
+        return ToolOutcome(
+            "\n".join(lines) or "No reminders scheduled.", [v.to_json() for v in views]
+        )
 
     def _brief(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         today = local_today(self.calendar.clock.now(), tz)
-        events = self._list_events(user_id, tz, dict(zip(("start", "end"),
-                                   (t.isoformat() for t in day_bounds(today, tz)), strict=True)))
+        events = self._list_events(
+            user_id,
+            tz,
+            dict(
+                zip(("start", "end"), (t.isoformat() for t in day_bounds(today, tz)), strict=True)
+            ),
+        )
         tasks = self._list_tasks(user_id, tz, {})
         summary = f"Today:\n{events.summary}\nMost urgent:\n{tasks.summary}"
         return ToolOutcome(summary, events.items + tasks.items[:5])

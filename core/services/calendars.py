@@ -87,12 +87,23 @@ class CalendarService:
             tz = user_timezone(session, user_id)
         return self.agenda(user_id, *day_bounds(day, tz))
 
-    def free(self, user_id: int, day: date, minimum: timedelta) -> list[FreeSlot]:
-        """Gaps of at least `minimum` between events within the working hours of `day`."""
+    def free(
+        self,
+        user_id: int,
+        day: date,
+        minimum: timedelta,
+        within: tuple[datetime, datetime] | None = None,
+    ) -> list[FreeSlot]:
+        """Gaps of at least `minimum` between events within the working hours of `day`,
+        narrowed to `within` ("friday afternoon") when given."""
         with self.db.transaction() as session:
             tz = user_timezone(session, user_id)
         opens = localize(datetime.combine(day, self.workday.start), tz)
         closes = localize(datetime.combine(day, self.workday.end), tz)
+        if within is not None:
+            opens, closes = max(opens, within[0]), min(closes, within[1])
+        if closes <= opens:
+            return []
         busy = [(e.start, e.end) for e in self.agenda(user_id, opens, closes)]
         return [slot for slot in _gaps(opens, closes, busy) if slot.end - slot.start >= minimum]
 

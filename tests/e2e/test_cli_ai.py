@@ -77,3 +77,10 @@ def test_chat_streams_and_ends_on_exit(run: Run, stub: AnthropicStub) -> None:
     assert result.exit_code == 0, result.output
     assert "aurelius> Hello! How can I help?" in result.stdout
     assert stub.requests[0].get("stream") is True and stub.calls == 1
+
+
+def test_offline_free_time_question_respects_the_part_of_day(run: Run) -> None:
+    run("cal", "add", "Dentist", "--start", "2026-03-13 14:00", "--duration", "45m")
+    out = run("ask", "am I free friday afternoon?").stdout
+    assert "Fri 13 Mar 2026 12:00 Europe/Berlin – 14:00 (120 min)" in out
+    assert "14:45 Europe/Berlin – 17:00 (135 min)" in out and "09:00" not in out
