@@ -14,7 +14,7 @@ from core.errors import Invalid
 MORNING = time(9)  # a reminder given only a day rings at 09:00 local time
 
 app = group(
-    "Reminders: add, list, cancel. `aurelius remind 'call mom in 2 hours'` adds one.",
+    "Reminders: add, list, ack, snooze, cancel. `aurelius remind 'call mom in 2 hours'` adds one.",
     add_by_default=True,
 )
 
