@@ -165,6 +165,16 @@ def _notifiers(settings: Settings) -> dict[str, Notifier]:
             settings.smtp_from,
             settings.smtp_starttls,
         )
+    if settings.telegram_bot_token:
+        from aurelius.adapters.telegram_notifier import TelegramNotifier
+
+        token = settings.telegram_bot_token.get_secret_value()
+        found["telegram"] = TelegramNotifier(token, settings.telegram_base_url)
+    if settings.slack_bot_token:
+        from aurelius.adapters.slack_notifier import SlackNotifier
+
+        token = settings.slack_bot_token.get_secret_value()
+        found["slack"] = SlackNotifier(token, settings.slack_base_url)
     return found
 
 

@@ -150,6 +150,39 @@ class Settings(BaseSettings):
     embedding_model: str = "text-embedding-3-small"
     """OpenAI (or compatible) embedding model for semantic search."""
 
+    telegram_bot_token: SecretStr | None = None
+    """Telegram bot token from @BotFather; enables `aurelius bot telegram` and the notifier."""
+
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    """Bot API base as python-telegram-bot takes it (the token is appended); for a local
+    Bot API server."""
+
+    telegram_webhook_secret: SecretStr | None = None
+    """Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` to the webhook route."""
+
+    slack_bot_token: SecretStr | None = None
+    """Slack bot token (`xoxb-…`); enables `aurelius bot slack` and the notifier."""
+
+    slack_app_token: SecretStr | None = None
+    """Slack app-level token (`xapp-…`, scope `connections:write`) for Socket Mode."""
+
+    slack_signing_secret: SecretStr | None = None
+    """Slack signing secret; requests to the Slack routes of `aurelius serve` are checked
+    against it."""
+
+    slack_base_url: str = "https://slack.com/api/"
+    """Slack Web API base as slack_sdk takes it."""
+
+    bot_onboarding: str = "open"
+    """Who may sign up from a chat: `open` (anyone), `invite` (only with a code from
+    `aurelius link`), or `allowlist` (the ids in `bot_allowlist`)."""
+
+    bot_allowlist: str = ""
+    """Comma-separated Telegram/Slack user ids that may sign up under `allowlist`."""
+
+    bot_rate_per_minute: int = 20
+    """Messages one chat account may send per minute before it is asked to slow down."""
+
     workday_start: str = "09:00"
     """Start of the working day; `cal free` looks for free time between start and end."""
 

@@ -11,7 +11,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
-from cli import ai, calendar, config, jobs, notify, parse, reminders, tasks
+from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks
 from cli.app import AureliusGroup
 
 app = typer.Typer(
@@ -34,6 +34,9 @@ for name, command in (("run", jobs.run), ("worker", jobs.worker), ("scheduler", 
 app.command("ask")(ai.ask)
 app.command("chat")(ai.chat)
 app.command("usage")(ai.usage)
+app.add_typer(bots.bot_app, name="bot")
+app.add_typer(bots.link_app, name="link")
+app.command("serve")(bots.serve)
 
 
 def _version(value: bool) -> None:
@@ -56,5 +59,17 @@ def main(
     """Aurelius, your digital chief of staff."""
 
 
+@app.command("tui")
+def tui() -> None:
+    """Open the terminal UI: today's agenda, tasks, reminders, quick add and chat."""
+    from cli.tui import create_app  # Textual loads only here, keeping other commands fast
+
+    create_app().run()
+
+
 def run() -> None:
-    app(prog_name="aurelius")
+    import sys
+
+    # `aurelius` alone in an interactive terminal opens the TUI; piped or scripted, it helps.
+    interactive = len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty()
+    app(["tui"] if interactive else None, prog_name="aurelius")

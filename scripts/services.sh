@@ -201,6 +201,7 @@ install_missing() {  # one apt-get install for everything that is missing, then 
     || pkgs+=("postgresql-$PG_MAJOR" "postgresql-client-$PG_MAJOR")
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
     || pkgs+=(redis-server redis-tools)
+  command -v tmux >/dev/null || pkgs+=(tmux)  # the TUI's end-to-end check drives a real terminal
   pgvector_installed || pkgs+=("postgresql-server-dev-$PG_MAJOR" build-essential)
   (( ${#pkgs[@]} == 0 )) || apt_install "${pkgs[@]}"
   pgvector_installed || build_pgvector

@@ -3,6 +3,7 @@
 from core.models.ai import EgressRecord, PendingAction, Thread, ThreadMessage, UsageRecord
 from core.models.audit import AuditEntry
 from core.models.base import Base
+from core.models.bots import InboundUpdate, LinkCode
 from core.models.delivery import Delivery, JobRecord, Lease, NotificationChannel
 from core.models.event import Event, EventException
 from core.models.reminder import Reminder
@@ -17,8 +18,10 @@ __all__ = [
     "Event",
     "EventException",
     "Identity",
+    "InboundUpdate",
     "JobRecord",
     "Lease",
+    "LinkCode",
     "NotificationChannel",
     "PendingAction",
     "Reminder",

@@ -1,0 +1,56 @@
+"""Notifications to a Slack channel or DM (chat.postMessage), with Acknowledge/Snooze
+buttons that the Slack bot's action listener handles.
+
+Plain HTTPS (stdlib) rather than slack_sdk, so the worker does not need the bots extra.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from aurelius.adapters.telegram_notifier import buttons
+from core.ports import Address, Note
+
+SECTION_LIMIT = 2900  # Slack rejects section text over 3000 characters
+
+
+@dataclass(frozen=True)
+class SlackNotifier:
+    token: str
+    base_url: str = "https://slack.com/api/"
+    timeout: float = 10.0
+
+    def send(self, address: Address, note: Note) -> None:
+        if not address.target:
+            raise LookupError("a slack channel needs a channel or user id as its target")
+        text = f"*{_escape(note.title)}*\n{_escape(note.body)}"[:SECTION_LIMIT]
+        blocks: list[dict[str, Any]] = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        elements = [{"type": "button", "text": {"type": "plain_text", "text": label},
+                     "action_id": data, "value": data} for label, data in buttons(note)]
+        if elements:
+            blocks.append({"type": "actions", "elements": elements})
+        self._post("chat.postMessage", {"channel": address.target, "text": text,
+                                        "blocks": blocks})
+
+    def _post(self, method: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(
+            self.base_url + method, data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8",
+                     "Authorization": f"Bearer {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            raise ConnectionError(f"Slack answered HTTP {error.code}") from None
+        if not answer.get("ok"):
+            raise ConnectionError(f"Slack refused the message: {answer.get('error')}")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)

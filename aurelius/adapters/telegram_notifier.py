@@ -1,0 +1,61 @@
+"""Notifications to a Telegram chat through the Bot API, with Acknowledge/Snooze buttons.
+
+A plain HTTPS POST (stdlib) rather than python-telegram-bot: the worker sending reminders
+is synchronous and should not need an event loop or the bots extra.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from core.ports import Address, Note
+from core.services.chat_actions import encode
+
+LABELS = {"ack": "Acknowledge", "snooze": "Snooze 1h"}
+
+
+def buttons(note: Note) -> list[tuple[str, str]]:
+    """(label, payload) for each action a reminder note offers."""
+    if note.reminder_id is None:
+        return []
+    return [(LABELS[a], encode("rem", a, note.reminder_id)) for a in note.actions if a in LABELS]
+
+
+@dataclass(frozen=True)
+class TelegramNotifier:
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    timeout: float = 10.0
+
+    def send(self, address: Address, note: Note) -> None:
+        if not address.target:
+            raise LookupError("a telegram channel needs the chat id as its target")
+        body: dict[str, Any] = {"chat_id": address.target, "parse_mode": "HTML",
+                                "text": f"<b>{_escape(note.title)}</b>\n{_escape(note.body)}"}
+        rows = buttons(note)
+        if rows:
+            body["reply_markup"] = {"inline_keyboard": [
+                [{"text": label, "callback_data": data} for label, data in rows]]}
+        self._post("sendMessage", body)
+
+    def _post(self, method: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(
+            f"{self.base_url}{self.token}/{method}", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            # The URL holds the token: report the status only, never the request.
+            raise ConnectionError(f"Telegram answered HTTP {error.code}") from None
+        if not answer.get("ok"):
+            raise ConnectionError(f"Telegram refused the message: {answer.get('description')}")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text[:3500], quote=False)

@@ -1,0 +1,115 @@
+"""`create_app(services, …)`: the FastAPI application of `aurelius serve`.
+
+Work runs in worker threads, where the synchronous core belongs: health checks are plain
+`def` endpoints; the Slack and Telegram routes only read the raw body on the loop (the
+Slack signature covers the exact bytes, and malformed JSON must be a 400, not a 422),
+then verify and hand the rest to `run_in_threadpool`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any, Protocol
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from aurelius.bootstrap import Services
+from aurelius.server.slack_signature import verify
+from core.services.links import LinkService
+
+log = logging.getLogger(__name__)
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class TelegramEndpoint(Protocol):
+    def handle(self, update: dict[str, Any]) -> None:
+        """Process one update; ValueError when it is malformed."""
+
+
+class SlackEndpoint(Protocol):
+    def handle(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        """Dispatch a verified request; returns (status, headers, body)."""
+
+
+def create_app(services: Services, telegram: TelegramEndpoint | None = None,
+               slack: SlackEndpoint | None = None) -> FastAPI:
+    app = FastAPI(title="Aurelius", docs_url=None, redoc_url=None, openapi_url=None)
+    _health_routes(app, services)
+    if telegram is not None:
+        _telegram_route(app, services, telegram)
+    if slack is not None:
+        _slack_routes(app, services, slack)
+    return app
+
+
+def _health_routes(app: FastAPI, services: Services) -> None:
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        try:
+            with services.db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not ready"; the reason goes to the log
+            log.warning("database not reachable", exc_info=True)
+            return JSONResponse({"status": "unavailable", "database": "down"}, 503)
+        return JSONResponse({"status": "ok", "database": "up"})
+
+
+def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint) -> None:
+    secret = services.settings.telegram_webhook_secret
+    links = LinkService(services.db, services.clock)
+
+    async def telegram_webhook(request: Request) -> JSONResponse:
+        given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
+        if secret is None or not hmac.compare_digest(
+                given.encode(), secret.get_secret_value().encode()):
+            return JSONResponse({"error": "bad secret token"}, 401)
+        update = parse_json(await request.body())
+        update_id = update.get("update_id") if isinstance(update, dict) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            return JSONResponse({"error": "not a Telegram update"}, 400)
+        return await run_in_threadpool(_telegram_handle, links, endpoint, update)
+
+    app.add_api_route("/telegram/webhook", telegram_webhook, methods=["POST"])
+
+
+def _telegram_handle(links: LinkService, endpoint: TelegramEndpoint,
+                     update: dict[str, Any]) -> JSONResponse:
+    """Each update_id runs once: Telegram redelivers when an answer is slow."""
+    if not links.first_time("telegram", str(update["update_id"])):
+        return JSONResponse({"ok": True, "duplicate": True})
+    try:
+        endpoint.handle(update)
+    except ValueError:
+        return JSONResponse({"error": "not a Telegram update"}, 400)
+    return JSONResponse({"ok": True})
+
+
+def _slack_routes(app: FastAPI, services: Services, endpoint: SlackEndpoint) -> None:
+    secret = services.settings.slack_signing_secret
+
+    async def slack(request: Request) -> Response:
+        body = await request.body()
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        if secret is None or not verify(secret.get_secret_value(), body, headers):
+            return JSONResponse({"error": "bad or stale signature"}, 401)
+        status, extra, content = await run_in_threadpool(endpoint.handle, body, headers)
+        return Response(content, status, extra)
+
+    for path in ("/slack/events", "/slack/interactions", "/slack/commands"):
+        app.add_api_route(path, slack, methods=["POST"])
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None

@@ -1,0 +1,58 @@
+"""Build the slack-bolt `App`; run it over Socket Mode, or bridge HTTP requests into it."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+
+from aurelius.bootstrap import Services
+from bots.door import ChatDoor
+from bots.slack.listeners import register
+from core.errors import ConfigError
+
+CHANNEL = "slack"
+
+
+def build_app(services: Services, *, process_before_response: bool = False,
+              listener_executor: Executor | None = None) -> App:
+    """The bot; the token rides on the client (bolt ignores `token=` beside `client=`)."""
+    settings = services.settings
+    if settings.slack_bot_token is None:
+        raise ConfigError("Set AURELIUS_SLACK_BOT_TOKEN (xoxb-…) first.")
+    client = WebClient(token=settings.slack_bot_token.get_secret_value(),
+                       base_url=settings.slack_base_url)
+    secret = settings.slack_signing_secret
+    app = App(client=client, signing_secret=secret.get_secret_value() if secret else "",
+              request_verification_enabled=secret is not None,
+              process_before_response=process_before_response,
+              listener_executor=listener_executor)
+    register(app, ChatDoor(services, CHANNEL))
+    return app
+
+
+class SlackBridge:
+    """Hands HTTP requests (already verified by the server) to the bolt app."""
+
+    def __init__(self, services: Services, **options: object) -> None:
+        self.app = build_app(services, **options)  # type: ignore[arg-type]
+
+    def handle(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        try:
+            request = BoltRequest(body=body.decode(), headers=dict[str, Any](headers))
+        except ValueError:  # signed, but not JSON or a form Slack would send
+            return 400, {"content-type": "application/json"}, '{"error": "malformed body"}'
+        response = self.app.dispatch(request)
+        return response.status, response.first_headers_without_set_cookie(), response.body
+
+
+def run_socket_mode(services: Services) -> None:
+    """`aurelius bot slack`: Socket Mode, no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    token = services.settings.slack_app_token
+    if token is None:
+        raise ConfigError("Set AURELIUS_SLACK_APP_TOKEN (xapp-…, scope connections:write).")
+    SocketModeHandler(build_app(services), token.get_secret_value()).start()  # type: ignore[no-untyped-call]

@@ -1,0 +1,62 @@
+"""Build the python-telegram-bot `Application` with Aurelius's handlers registered."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from aurelius.bootstrap import Services
+from bots.door import ChatDoor
+from bots.telegram import handlers
+from core.errors import ConfigError
+
+CHANNEL = "telegram"
+NOT_YET = filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
+
+
+def token(services: Services) -> str:
+    secret = services.settings.telegram_bot_token
+    if secret is None:
+        raise ConfigError("Set AURELIUS_TELEGRAM_BOT_TOKEN (from @BotFather) first.")
+    return secret.get_secret_value()
+
+
+def build_application(services: Services, *, polling: bool = False) -> Application:  # type: ignore[type-arg]
+    """The bot; with `polling` it gets an updater for `run_polling`, otherwise updates
+    are fed to `process_update` (webhook and tests)."""
+    builder = Application.builder().token(token(services))
+    builder = builder.base_url(services.settings.telegram_base_url)
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["door"] = ChatDoor(services, CHANNEL)
+    register(application)
+    return application
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    for name, callback in handlers.handler_table():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text))
+    application.add_handler(MessageHandler(NOT_YET, handlers.not_yet))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.on_error)
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request URL at INFO, and Telegram URLs contain the bot token."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def run_polling(services: Services) -> None:
+    """`aurelius bot telegram`: long polling until Ctrl-C."""
+    quiet_http_logs()
+    build_application(services, polling=True).run_polling(drop_pending_updates=False)

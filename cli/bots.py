@@ -1,0 +1,81 @@
+"""`aurelius bot telegram|slack`, `aurelius serve` and `aurelius link telegram|slack`.
+
+The bots are a separate front end that the CLI must not import (import-linter keeps front
+ends independent), so their entry points are loaded by name, the way uvicorn loads an
+app from "module:attribute".
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Annotated, Any
+
+import typer
+
+from cli import context, render
+from cli.app import group
+
+bot_app = group("Run the Slack or Telegram bot in the foreground.")
+link_app = group("Link a chat account to your Aurelius account with a one-time code.")
+CHANNELS = ("telegram", "slack")
+
+
+def _entry(path: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(import_module(module), name)
+
+
+def _log_progress() -> None:
+    """Show the bot starting and stopping; the bots silence request logs (they hold tokens)."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+
+@bot_app.command("telegram")
+def telegram() -> None:
+    """Long polling: no public URL needed. Ctrl-C stops it."""
+    _log_progress()
+    _entry("bots.telegram.app:run_polling")(context.services())
+
+
+@bot_app.command("slack")
+def slack() -> None:
+    """Socket Mode: no public URL needed. Ctrl-C stops it."""
+    _log_progress()
+    _entry("bots.slack.app:run_socket_mode")(context.services())
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """The webhook server: /healthz, /readyz, Slack events and the Telegram webhook."""
+    import uvicorn
+
+    uvicorn.run("bots.serve:create", factory=True, host=host, port=port,
+                log_level="info", access_log=False)  # access logs would show chat ids
+
+
+def _link(channel: str, as_json: bool) -> None:
+    from core.services.links import LinkService
+
+    services = context.services()
+    code = LinkService(services.db, services.clock).issue(context.user_id(), channel)
+    if as_json:
+        render.print_raw({"code": code})
+        return
+    command = "/link" if channel == "telegram" else "/aurelius link"
+    render.say(f"Send `{command} {code}` to the Aurelius bot within 15 minutes.")
+
+
+@link_app.command("telegram")
+def link_telegram(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print a one-time code; send /link CODE to the bot."""
+    _link("telegram", as_json)
+
+
+@link_app.command("slack")
+def link_slack(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print a one-time code; send /aurelius link CODE in Slack."""
+    _link("slack", as_json)

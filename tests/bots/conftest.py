@@ -1,0 +1,81 @@
+"""Bots over test services: settings with tokens pointing at loopback stubs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from itertools import count
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from aurelius.bootstrap import Services
+from tests.e2e.conftest import run  # noqa: F401 (the CLI fixture, shared)
+from tests.stubs.telegram import TelegramStub
+
+TOKEN = "123:TEST"
+WEBHOOK_SECRET = "hook-secret"
+SIGNING_SECRET = "slack-signing-secret"
+_ids = count(1)
+
+
+def configure(services: Services, **values: Any) -> Services:
+    """Replace settings on the test services (model_copy does not validate: wrap secrets)."""
+    secret = {"telegram_bot_token", "telegram_webhook_secret", "slack_bot_token",
+              "slack_signing_secret", "slack_app_token"}
+    update = {k: SecretStr(v) if k in secret else v for k, v in values.items()}
+    services.settings = services.settings.model_copy(update=update)
+    return services
+
+
+@pytest.fixture
+def telegram_stub() -> Iterator[TelegramStub]:
+    stub = TelegramStub(TOKEN).start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def tg_services(services: Services, telegram_stub: TelegramStub) -> Services:
+    return configure(services, telegram_bot_token=TOKEN, telegram_base_url=telegram_stub.base_url,
+                     telegram_webhook_secret=WEBHOOK_SECRET)
+
+
+def message(text: str, user: int = 501, **extra: Any) -> dict[str, Any]:
+    """A private-chat message update; a leading /command gets its bot_command entity."""
+    body: dict[str, Any] = {
+        "message_id": next(_ids), "date": 1773129600, "text": text,
+        "chat": {"id": user, "type": "private", "first_name": "Ada"},
+        "from": {"id": user, "is_bot": False, "first_name": "Ada", "last_name": "L"},
+    }
+    if text.startswith("/"):
+        body["entities"] = [{"type": "bot_command", "offset": 0,
+                             "length": len(text.split()[0])}]
+    body.update(extra)
+    return {"update_id": next(_ids), "message": body}
+
+
+def press(data: str, user: int = 501, text: str = "list") -> dict[str, Any]:
+    """A pressed inline button under an earlier bot message."""
+    shown = {"message_id": next(_ids), "date": 1773129600, "text": text,
+             "chat": {"id": user, "type": "private"},
+             "from": {"id": 4242, "is_bot": True, "first_name": "Aurelius"}}
+    return {"update_id": next(_ids), "callback_query": {
+        "id": str(next(_ids)), "chat_instance": "ci", "data": data, "message": shown,
+        "from": {"id": user, "is_bot": False, "first_name": "Ada"}}}
+
+
+def feed(services: Services, *updates: dict[str, Any]) -> None:
+    """Run updates through the real Application, as the webhook bridge does."""
+    from telegram import Update
+
+    from bots.telegram.app import build_application
+
+    async def process() -> None:
+        application = build_application(services)
+        async with application:
+            for update in updates:
+                await application.process_update(Update.de_json(update, application.bot))
+
+    asyncio.run(process())
