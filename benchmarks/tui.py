@@ -1,0 +1,125 @@
+"""Time from launch to the first painted Today screen of `aurelius tui`.
+
+    python benchmarks/tui.py [--tasks 1000] [--events 500] [--runs 5]
+
+Seeds a throw-away embedded database (AURELIUS_HOME in a temp dir), then measures:
+- in process: `create_app()` (building the services) until the Today screen is populated and
+  painted, headless through Textual's test driver;
+- a real process under tmux (when tmux is installed): from spawning `aurelius tui` until the
+  task count shows in the captured pane. This includes Python start-up and imports, and the
+  capture polling adds up to ~20 ms.
+Target: under 600 ms with 1,000 tasks and 500 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ZONE = "Europe/Berlin"
+
+
+def seed(tasks: int, events: int) -> None:
+    """Tasks spread over two months, events over the weeks around today (a few repeat)."""
+    from aurelius.bootstrap import build_services
+    from core.services.calendars import NewEvent
+    from core.timeutil import localize
+
+    services = build_services()
+    user = services.local_user_id()
+    today = date.today()
+    for number in range(tasks):
+        services.tasks.add(user, f"Task {number}", due=today + timedelta(days=number % 60 - 20),
+                           priority=number % 4 + 1, tags=[f"tag{number % 7}"])
+    for number in range(events):
+        day = today + timedelta(days=number % 50 - 25)
+        start = localize(datetime.combine(day, datetime.min.time()), ZONE) + timedelta(
+            hours=8 + number % 10)
+        rule = "FREQ=WEEKLY" if number % 25 == 0 else None
+        services.calendar.add(user, NewEvent(f"Event {number}", start,
+                                             start + timedelta(minutes=45), recurrence=rule))
+    services.close()
+
+
+async def _in_process_once() -> float:
+    from cli.tui import create_app
+
+    started = time.perf_counter()
+    app = create_app()
+    painted = asyncio.Event()
+    async with app.run_test(size=(120, 40)):
+        while app.snapshot is None:  # set by the handler that fills the tables
+            await asyncio.sleep(0.001)
+        app.call_after_refresh(painted.set)  # runs once that content has been drawn
+        await painted.wait()
+        elapsed = time.perf_counter() - started
+    return elapsed * 1000
+
+
+def in_process(runs: int) -> list[float]:
+    return [asyncio.run(_in_process_once()) for _ in range(runs)]
+
+
+def under_tmux(runs: int, tasks: int) -> list[float]:
+    aurelius = str(Path(sys.executable).with_name("aurelius"))
+    flags = [part for key in ("AURELIUS_HOME", "AURELIUS_TIMEZONE")
+             for part in ("-e", f"{key}={os.environ[key]}")]
+    samples = []
+    for run in range(runs):
+        name = f"aurelius-bench-{os.getpid()}-{run}"
+        started = time.perf_counter()
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                        *flags, f"{aurelius} tui"], check=True)
+        try:
+            while f"by urgency · {tasks}" not in _capture(name):
+                if time.perf_counter() - started > 30:
+                    raise TimeoutError("the Today screen never showed")
+                time.sleep(0.01)
+            samples.append((time.perf_counter() - started) * 1000)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+    return samples
+
+
+def _capture(name: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
+                          text=True, check=False).stdout
+
+
+def report(label: str, samples: list[float]) -> None:
+    print(f"{label:<40} median {statistics.median(samples):7.0f} ms   "
+          f"min {min(samples):6.0f}   max {max(samples):6.0f}   ({len(samples)} runs)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="aurelius-tui-bench-"))
+    os.environ.update(AURELIUS_HOME=str(home), AURELIUS_TIMEZONE=ZONE,
+                      PYDANTIC_DISABLE_PLUGINS="__all__")
+    try:
+        seed(args.tasks, args.events)
+        print(f"Launch to first painted Today screen, {args.tasks} tasks, {args.events} events")
+        report("in process (services + app + paint)", in_process(args.runs))
+        if shutil.which("tmux"):
+            report("real process under tmux (120x40)", under_tmux(args.runs, args.tasks))
+        else:
+            print("tmux not found: skipped the real-process measurement")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

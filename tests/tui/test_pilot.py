@@ -1,0 +1,176 @@
+"""The TUI through the production app factory, on every test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from aurelius.bootstrap import Services
+from cli.tui import AureliusApp
+from cli.tui.chat import ChatPane
+from cli.tui.panels import AgendaTable, ReminderTable, TaskTable
+from core.services.calendars import NewEvent
+from tests.conftest import NOW
+from tests.stubs.fake_model import FakeChatModel
+from tests.stubs.helpers import ai_with
+from tests.tui.conftest import SIZE, loaded, run, type_text, until
+
+MakeApp = Callable[[], AureliusApp]
+
+
+def _titles(app: AureliusApp) -> list[str]:
+    table = app.query_one(TaskTable)
+    return [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
+
+
+def test_quick_add_previews_then_creates_a_task(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("a")
+            await type_text(pilot, "Buy milk tomorrow p1 #errands")
+            preview = app.query_one("#quick-preview")
+            await until(pilot, lambda: "Wed 11 Mar 2026" in str(preview.render()))
+            assert "p1" in str(preview.render()) and "#errands" in str(preview.render())
+            await pilot.press("enter")
+            await until(pilot, lambda: _titles(app) == ["Buy milk"])
+        [task] = services.tasks.ranked(user_id)
+        assert (task.title, task.priority, task.tags) == ("Buy milk", 1, ["errands"])
+        assert str(task.due) == "2026-03-11"
+
+    run(scenario())
+
+
+def test_quick_add_makes_events_and_reminders_by_intent(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            lines = ("lunch with Sara today 1pm for 90 minutes", "remind me to call mom in 2 hours")
+            for text in lines:
+                await pilot.press("a")
+                await type_text(pilot, text)
+                await pilot.press("enter")
+            await until(pilot, lambda: app.query_one(ReminderTable).row_count == 1)
+            await until(pilot, lambda: app.query_one(AgendaTable).row_count == 2)  # + now-line
+        [event] = services.calendar.day(user_id, NOW.date())
+        assert (event.title, event.end - event.start) == ("lunch with Sara", timedelta(minutes=90))
+        assert services.reminders.upcoming(user_id)[0].title == "call mom"
+
+    run(scenario())
+
+
+def test_completing_a_task_updates_the_list(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    services.tasks.add(user_id, "Write report", priority=1)
+    services.tasks.add(user_id, "Water plants", priority=4)
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            assert _titles(app) == ["Write report", "Water plants"]
+            await pilot.press("x")
+            await until(pilot, lambda: _titles(app) == ["Water plants"])
+            await pilot.press("u")
+            await until(pilot, lambda: len(_titles(app)) == 2)
+            await pilot.press("1")
+            await until(pilot, lambda: services.tasks.ranked(user_id)[1].priority == 1)
+
+    run(scenario())
+
+
+def test_bad_input_is_validated_inline_and_errors_are_notifications(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    services.tasks.add(user_id, "Write report")
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("e")
+            priority = app.screen.query_one("#f-priority")
+            priority.value = "9"  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Priority is 1" in str(app.screen.query_one("#form-error").render())
+            await pilot.press("escape")
+            await pilot.press("a")
+            await type_text(pilot, "remind me to call mom")  # a reminder with no time
+            await pilot.press("enter")
+            await until(pilot, lambda: any("When" in n.message for n in app._notifications))
+            assert app.is_running
+
+    run(scenario())
+
+
+def test_chat_streams_a_reply_from_the_model(make_app: MakeApp, services: Services) -> None:
+    model = FakeChatModel("anthropic").enqueue("Your day looks calm and clear")
+    services.ai = ai_with(services, {"anthropic": model})
+
+    async def scenario() -> None:
+        app = make_app()
+        deltas: list[str] = []
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            pane = app.query_one(ChatPane)
+            original = pane.stream
+
+            def spy(piece: str) -> None:
+                deltas.append(piece)
+                original(piece)
+
+            pane.stream = spy  # type: ignore[method-assign]
+            await pilot.press("c")
+            await type_text(pilot, "tell me a joke about calendars")
+            await pilot.press("enter")
+            log = app.query_one("#chat-log")
+            await until(pilot, lambda: "calm and clear" in " ".join(
+                str(w.render()) for w in log.children))
+        assert deltas == ["Your", "day", "looks", "calm", "and", "clear"]
+        assert len(model.calls) == 1
+
+    run(scenario())
+
+
+def test_an_event_on_the_bus_refreshes_the_screen(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            # Written as another door would (the CLI, a bot): the commit publishes on the bus.
+            services.tasks.add(user_id, "Added elsewhere")
+            start = NOW + timedelta(hours=2)
+            services.calendar.add(user_id, NewEvent("Standup", start, start + timedelta(hours=1)))
+            await until(pilot, lambda: _titles(app) == ["Added elsewhere"], seconds=1.0)
+            await until(pilot, lambda: app.query_one(AgendaTable).row_count == 2, seconds=1.0)
+
+    run(scenario())
+
+
+def test_week_view_help_and_palette_open(make_app: MakeApp) -> None:
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("w")
+            await until(pilot, lambda: app.snapshot is not None and app.snapshot.days == 7)
+            assert "Week · Mon 09 Mar" in str(app.query_one(AgendaTable).border_title)
+            await pilot.press("right_square_bracket")
+            await until(pilot, lambda: app.snapshot is not None and app.snapshot.day.day == 16)
+            await pilot.press("question_mark")
+            assert type(app.screen).__name__ == "HelpScreen"
+            await pilot.press("escape")
+            await pilot.press("ctrl+p")
+            assert "CommandPalette" in type(app.screen).__name__
+
+    run(scenario())
