@@ -19,6 +19,7 @@ from core.db import Database
 from core.ports import Address, Clock, EventBus, JobQueue, Notifier
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
+from core.services.capture import Capture
 from core.services.channels import DEFAULT, ChannelService
 from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
@@ -38,6 +39,7 @@ class Services:
     calendar: CalendarService
     calendar_files: CalendarFiles
     reminders: ReminderService
+    capture: Capture
     channels: ChannelService
     briefings: BriefingService
     notifiers: dict[str, Notifier]
@@ -94,6 +96,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         calendar=calendar,
         calendar_files=part("calendar_files", lambda: CalendarFiles(db)),
         reminders=reminders,
+        capture=part("capture", lambda: Capture(tasks, calendar, reminders)),
         channels=part("channels", lambda: ChannelService(db)),
         briefings=briefings,
         notifiers=notifiers,

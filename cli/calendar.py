@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,9 +11,6 @@ import typer
 
 from cli import context, render
 from cli.app import group
-from core.errors import Invalid
-
-DEFAULT_MINUTES = 60  # an event given only a start lasts an hour
 
 if TYPE_CHECKING:
     from core.services.views import EventView
@@ -49,22 +46,17 @@ def add(
     as_json: Json = False,
 ) -> None:
     """Add an event; a time in the text is understood, a bare date makes it all-day."""
-    from core.services.calendars import NewEvent
-
-    line = context.Line(title, raw or start is not None)
-    begin, finish, all_day = _times(line, start, duration, end)
-    event = context.services().calendar.add(
-        context.user_id(),
-        NewEvent(
-            title=line.title(),
-            start=begin,
-            end=finish,
-            all_day=all_day,
-            location=location,
-            attendees=tuple(attendee or line.slots.get("attendees", ())),
-            recurrence=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
-        ),
+    read = context.slots(
+        title,
+        raw or start is not None,
+        start=context.when(start) if start else None,
+        end=context.instant(end) if end else None,
+        location=location,
+        duration_minutes=context.duration(duration) // timedelta(minutes=1) if duration else None,
+        attendees=tuple(attendee) if attendee else None,
+        recurrence=context.repeat(repeat),
     )
+    event = context.services().capture.event(context.user_id(), title, read, context.timezone())
     if as_json:
         render.print_json(event)
     else:
@@ -176,29 +168,6 @@ def move(
     when = context.instant(occurrence) if occurrence else None
     event = context.services().calendar.move(context.user_id(), event_id, when, context.instant(to))
     render.say(f"Moved #{event.id} {event.title} to {_span(event)}.")
-
-
-def _times(
-    line: context.Line, start: str | None, duration: str | None, end: str | None
-) -> tuple[datetime, datetime, bool]:
-    """Start, end and all-day flag: options first, then what the text says, then defaults."""
-    from core.timeutil import add_elapsed, day_bounds
-
-    first = context.when(start) if start else line.first_time("start", "due", "remind_at")
-    if first is None:
-        raise Invalid("When is it? Put the time in the text ('friday 1pm') or use --start.")
-    if not isinstance(first, datetime):
-        return (*day_bounds(first, context.timezone()), True)
-    if end or duration:
-        return (
-            first,
-            context.instant(end) if end else add_elapsed(first, context.duration(duration or "")),
-            False,
-        )
-    found_end = None if start else line.first_time("end")
-    if isinstance(found_end, datetime):
-        return first, found_end, False
-    return first, add_elapsed(first, timedelta(minutes=DEFAULT_MINUTES)), False
 
 
 def _span(event: EventView, zone: bool = True) -> str:

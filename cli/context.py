@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -44,15 +44,6 @@ def instant(text: str) -> datetime:
     return value if isinstance(value, datetime) else day_bounds(value, timezone())[0]
 
 
-def at_time(value: date | datetime, default: time) -> datetime:
-    """An instant: a bare date gets the `default` local time of day."""
-    from core.timeutil import localize
-
-    if isinstance(value, datetime):
-        return value
-    return localize(datetime.combine(value, default), timezone())
-
-
 def day(text: str | None) -> date:
     """A local calendar day; today when not given."""
     from core.timeutil import local_today
@@ -61,26 +52,11 @@ def day(text: str | None) -> date:
     return local_today(value, timezone()) if isinstance(value, datetime) else value
 
 
-class Line:
-    """What the offline parser read in a whole command line; explicit options win over it.
-
-    With `raw` the text is taken literally: for a title the parser would misread, and
-    whenever the time is given as an option (then the text is only the title).
-    """
-
-    def __init__(self, text: str, raw: bool = False) -> None:
-        self.text = text
-        self.slots: dict[str, Any] = {} if raw else dict(understand(text).slots)
-
-    def title(self) -> str:
-        return str(self.slots.get("title") or self.text)
-
-    def first_time(self, *names: str) -> date | datetime | None:
-        for name in names:
-            value = self.slots.get(name)
-            if isinstance(value, date):
-                return value
-        return None
+def slots(text: str, literal: bool = False, **given: Any) -> dict[str, Any]:
+    """What the offline parser reads in a whole command line, with the options the user gave
+    explicitly (not None) on top. `literal`: the text is only a title, nothing is parsed."""
+    found: dict[str, Any] = {} if literal else dict(understand(text).slots)
+    return found | {name: value for name, value in given.items() if value is not None}
 
 
 def understand(text: str) -> Parsed:

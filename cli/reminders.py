@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Annotated
 
 import typer
 
 from cli import context, render
 from cli.app import group
-from core.errors import Invalid
-
-MORNING = time(9)  # a reminder given only a day rings at 09:00 local time
 
 app = group(
     "Reminders: add, list, ack, snooze, cancel. `aurelius remind 'call mom in 2 hours'` adds one.",
@@ -38,18 +34,17 @@ def add(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Schedule a reminder; the time can be part of the text."""
-    line = context.Line(text, raw or at is not None)
-    when = context.when(at) if at else line.first_time("remind_at", "due", "start")
-    if when is None:
-        raise Invalid(
-            "When should I remind you? Say it in the text ('in 2 hours', "
-            "'tomorrow 9am') or add --at '2026-12-01 10:00'."
-        )
-    reminder = context.services().reminders.add(
+    read = context.slots(
+        text,
+        raw or at is not None,
+        remind_at=context.when(at) if at else None,
+        recurrence=context.repeat(repeat),
+    )
+    reminder = context.services().capture.reminder(
         context.user_id(),
-        line.title(),
-        context.at_time(when, MORNING),
-        recurrence_rule=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
+        text,
+        read,
+        context.timezone(),
         task_id=task,
         event_id=event,
         requires_ack=ack,

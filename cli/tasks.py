@@ -43,17 +43,16 @@ def add(
     as_json: Json = False,
 ) -> None:
     """Add a task; dates, p1-p4, #tags and 'project X' in the text are understood."""
-    line = context.Line(title, raw or due is not None)
-    task = context.services().tasks.add(
-        context.user_id(),
-        line.title(),
-        due=context.when(due) if due else line.first_time("due", "remind_at", "start"),
-        priority=priority or line.slots.get("priority") or 4,
-        tags=[*(tag or []), *line.slots.get("tags", [])],
-        project=project or line.slots.get("project"),
-        recurrence_rule=context.repeat(repeat) if repeat else line.slots.get("recurrence"),
-        notes=notes,
+    read = context.slots(
+        title,
+        raw or due is not None,
+        due=context.when(due) if due else None,
+        priority=priority,
+        project=project,
+        recurrence=context.repeat(repeat),
     )
+    read["tags"] = [*(tag or []), *read.get("tags", [])]
+    task = context.services().capture.task(context.user_id(), title, read, notes)
     _confirm("Added", task, as_json)
 
 

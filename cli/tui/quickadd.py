@@ -6,7 +6,7 @@ the services the TUI was built with (not the CLI's process-wide ones).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from core.errors import Invalid
@@ -15,10 +15,7 @@ if TYPE_CHECKING:
     from aurelius.bootstrap import Services
     from core.nlu import Parsed
 
-EVENT_MINUTES = 60  # an event given only a start lasts an hour, as in `aurelius cal add`
-MORNING = time(9)  # a reminder given only a day rings at 09:00, as in `aurelius remind add`
 TIME_SLOTS = ("due", "start", "end", "remind_at")
-KINDS = {"task.add": "task", "event.add": "event", "reminder.add": "reminder"}
 
 
 def understand(services: Services, text: str) -> Parsed:
@@ -30,7 +27,9 @@ def understand(services: Services, text: str) -> Parsed:
 
 def kind_of(parsed: Parsed) -> str:
     """What Enter would create: the parser's intent, or a task for anything else."""
-    return KINDS.get(parsed.intent, "task")
+    from core.services.capture import kind_for
+
+    return kind_for(parsed.intent)
 
 
 def preview(services: Services, text: str) -> str:
@@ -69,62 +68,7 @@ def create(services: Services, user_id: int, text: str) -> str:
     if not text.strip():
         raise Invalid("Type something to add, e.g. 'Buy milk tomorrow p1'.")
     parsed = understand(services, text)
-    slots: dict[str, Any] = dict(parsed.slots)
-    title = str(slots.get("title") or text.strip())
-    kind = kind_of(parsed)
-    if kind == "event":
-        return _event(services, user_id, title, slots)
-    if kind == "reminder":
-        return _reminder(services, user_id, title, slots)
-    task = services.tasks.add(
-        user_id,
-        title,
-        due=_first(slots, "due", "remind_at", "start"),
-        priority=slots.get("priority") or 4,
-        tags=slots.get("tags", []),
-        project=slots.get("project"),
-        recurrence_rule=slots.get("recurrence"),
+    made = services.capture.anything(
+        user_id, text, parsed.intent, dict(parsed.slots), services.settings.timezone
     )
-    return f"Added task #{task.id} {task.title}"
-
-
-def _event(services: Services, user_id: int, title: str, slots: dict[str, Any]) -> str:
-    from core.services.calendars import NewEvent
-    from core.timeutil import add_elapsed, day_bounds
-
-    start = _first(slots, "start", "due", "remind_at")
-    if start is None:
-        raise Invalid("When is it? Add a time, e.g. 'friday 1pm'.")
-    if isinstance(start, datetime):
-        end = slots.get("end")
-        finish = end if isinstance(end, datetime) else add_elapsed(
-            start, timedelta(minutes=EVENT_MINUTES)
-        )
-        new = NewEvent(title, start, finish, recurrence=slots.get("recurrence"),
-                       attendees=tuple(slots.get("attendees", ())))
-    else:
-        new = NewEvent(title, *day_bounds(start, services.settings.timezone), all_day=True,
-                       recurrence=slots.get("recurrence"))
-    event = services.calendar.add(user_id, new)
-    return f"Added event #{event.id} {event.title}"
-
-
-def _reminder(services: Services, user_id: int, title: str, slots: dict[str, Any]) -> str:
-    from core.timeutil import localize
-
-    when = _first(slots, "remind_at", "due", "start")
-    if when is None:
-        raise Invalid("When should I remind you? Add a time, e.g. 'in 2 hours'.")
-    at = when if isinstance(when, datetime) else localize(
-        datetime.combine(when, MORNING), services.settings.timezone
-    )
-    reminder = services.reminders.add(user_id, title, at, recurrence_rule=slots.get("recurrence"))
-    return f"Added reminder #{reminder.id} {reminder.title}"
-
-
-def _first(slots: dict[str, Any], *names: str) -> date | datetime | None:
-    for name in names:
-        value = slots.get(name)
-        if isinstance(value, date):
-            return value
-    return None
+    return f"Added {kind_of(parsed)} #{made.id} {made.title}"
