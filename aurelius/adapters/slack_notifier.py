@@ -7,12 +7,10 @@ Plain HTTPS (stdlib) rather than slack_sdk, so the worker does not need the bots
 from __future__ import annotations
 
 import html
-import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from aurelius.adapters.http_json import post_json
 from aurelius.adapters.telegram_notifier import buttons
 from core.ports import Address, Note
 
@@ -30,24 +28,29 @@ class SlackNotifier:
             raise LookupError("a slack channel needs a channel or user id as its target")
         text = f"*{_escape(note.title)}*\n{_escape(note.body)}"[:SECTION_LIMIT]
         blocks: list[dict[str, Any]] = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}}]
-        elements = [{"type": "button", "text": {"type": "plain_text", "text": label},
-                     "action_id": data, "value": data} for label, data in buttons(note)]
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+        ]
+        elements = [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": label},
+                "action_id": data,
+                "value": data,
+            }
+            for label, data in buttons(note)
+        ]
         if elements:
             blocks.append({"type": "actions", "elements": elements})
-        self._post("chat.postMessage", {"channel": address.target, "text": text,
-                                        "blocks": blocks})
+        self._post("chat.postMessage", {"channel": address.target, "text": text, "blocks": blocks})
 
     def _post(self, method: str, body: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            self.base_url + method, data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8",
-                     "Authorization": f"Bearer {self.token}"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            raise ConnectionError(f"Slack answered HTTP {error.code}") from None
+        answer = post_json(
+            self.base_url + method,
+            body,
+            vendor="Slack",
+            timeout=self.timeout,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
         if not answer.get("ok"):
             raise ConnectionError(f"Slack refused the message: {answer.get('error')}")
 

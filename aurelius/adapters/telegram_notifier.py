@@ -7,12 +7,10 @@ is synchronous and should not need an event loop or the bots extra.
 from __future__ import annotations
 
 import html
-import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from aurelius.adapters.http_json import post_json
 from core.ports import Address, Note
 from core.services.chat_actions import encode
 
@@ -35,24 +33,24 @@ class TelegramNotifier:
     def send(self, address: Address, note: Note) -> None:
         if not address.target:
             raise LookupError("a telegram channel needs the chat id as its target")
-        body: dict[str, Any] = {"chat_id": address.target, "parse_mode": "HTML",
-                                "text": f"<b>{_escape(note.title)}</b>\n{_escape(note.body)}"}
+        body: dict[str, Any] = {
+            "chat_id": address.target,
+            "parse_mode": "HTML",
+            "text": f"<b>{_escape(note.title)}</b>\n{_escape(note.body)}",
+        }
         rows = buttons(note)
         if rows:
-            body["reply_markup"] = {"inline_keyboard": [
-                [{"text": label, "callback_data": data} for label, data in rows]]}
+            body["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": label, "callback_data": data} for label, data in rows]
+                ]
+            }
         self._post("sendMessage", body)
 
     def _post(self, method: str, body: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            f"{self.base_url}{self.token}/{method}", data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as error:
-            # The URL holds the token: report the status only, never the request.
-            raise ConnectionError(f"Telegram answered HTTP {error.code}") from None
+        answer = post_json(
+            f"{self.base_url}{self.token}/{method}", body, vendor="Telegram", timeout=self.timeout
+        )
         if not answer.get("ok"):
             raise ConnectionError(f"Telegram refused the message: {answer.get('description')}")
 
