@@ -170,6 +170,32 @@ def move(
     render.say(f"Moved #{event.id} {event.title} to {_span(event)}.")
 
 
+@app.command("edit")
+def edit(
+    event_id: int,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    location: Annotated[str | None, typer.Option(help="New location ('' clears it).")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", "-D", help="New length.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Change an event's title, location or length (every occurrence; `move` changes times)."""
+    event = context.services().calendar.edit(
+        context.user_id(),
+        event_id,
+        title=title,
+        location=location,
+        length=context.duration(duration) if duration else None,
+    )
+    if as_json:
+        render.print_json(event)
+    else:
+        render.say(
+            f"Updated #{event.id} {event.title}: {_span(event)}"
+            + (f" @ {event.location}" if event.location else "")
+            + "."
+        )
+
+
 def _span(event: EventView, zone: bool = True) -> str:
     if event.all_day:
         return render.when(event.start.date()) + " (all day)"

@@ -90,9 +90,12 @@ class Actions(_Base):
     def action_priority(self, priority: int) -> None:
         task_id = self.query_one(TaskTable).task_id()
         if task_id is not None:
-            self.perform(lambda: _said(
-                self.services.tasks.edit(self.user_id, task_id, priority=priority),
-                f"now p{priority}"))
+            self.perform(
+                lambda: _said(
+                    self.services.tasks.edit(self.user_id, task_id, priority=priority),
+                    f"now p{priority}",
+                )
+            )
 
     def action_delete(self) -> None:
         if self._agenda_focused():
@@ -100,15 +103,18 @@ class Actions(_Base):
             return
         task_id = self.query_one(TaskTable).task_id()
         if task_id is not None:
-            self.perform(lambda: _said(self.services.tasks.remove(self.user_id, task_id),
-                                       "deleted (u to undo)"))
+            self.perform(
+                lambda: _said(
+                    self.services.tasks.remove(self.user_id, task_id), "deleted (u to undo)"
+                )
+            )
 
     def action_undo(self) -> None:
         self.perform(lambda: self.services.tasks.undo(self.user_id))
 
     def action_edit(self) -> None:
         if self._agenda_focused():
-            self.action_move_event()
+            self._edit_event()
             return
         task = self._selected_task()
         if task is None:
@@ -123,14 +129,21 @@ class Actions(_Base):
         ]
 
         def check(texts: dict[str, str]) -> dict[str, Any]:
-            return {"title": texts["title"], "due": reader.when(texts["due"]),
-                    "priority": reader.priority(texts["priority"]),
-                    "tags": reader.tags(texts["tags"]), "project": texts["project"] or None}
+            return {
+                "title": texts["title"],
+                "due": reader.when(texts["due"]),
+                "priority": reader.priority(texts["priority"]),
+                "tags": reader.tags(texts["tags"]),
+                "project": texts["project"] or None,
+            }
 
         def save(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.perform(lambda: _said(
-                    self.services.tasks.edit(self.user_id, task.id, **values), "updated"))
+                self.perform(
+                    lambda: _said(
+                        self.services.tasks.edit(self.user_id, task.id, **values), "updated"
+                    )
+                )
 
         self.push_screen(FormScreen(f"Edit task #{task.id}", fields, check), save)
 
@@ -147,6 +160,7 @@ class Actions(_Base):
 
     def action_project_view(self) -> None:
         projects = sorted({t.project for t in self._tasks() if t.project})
+
         def show(name: str | None) -> None:
             if name:
                 self._set_filter(TaskFilter(project=name), f"project {name}")
@@ -155,6 +169,7 @@ class Actions(_Base):
 
     def action_tag_view(self) -> None:
         tags = sorted({tag for t in self._tasks() for tag in t.tags})
+
         def show(tag: str | None) -> None:
             if tag:
                 self._set_filter(TaskFilter(tag=tag), f"#{tag}")
@@ -191,6 +206,13 @@ class Actions(_Base):
 
         self.push_screen(*new_event_form(self, self._reader()))
 
+    def _edit_event(self) -> None:
+        from cli.tui.events import edit_event_form
+
+        event = self._selected_event()
+        if event is not None:
+            self.push_screen(*edit_event_form(self, self._reader(), event))
+
     def action_move_event(self) -> None:
         from cli.tui.events import move_event_form
 
@@ -210,9 +232,13 @@ class Actions(_Base):
     def action_acknowledge(self) -> None:
         reminder_id = self.query_one(ReminderTable).reminder_id()
         if reminder_id is not None:
-            self.perform(lambda: f"Acknowledged reminder #{reminder_id} "
-                         f"({self.services.deliveries.acknowledge(self.user_id, reminder_id)} "
-                         "deliveries).")
+            self.perform(
+                lambda: (
+                    f"Acknowledged reminder #{reminder_id} "
+                    f"({self.services.deliveries.acknowledge(self.user_id, reminder_id)} "
+                    "deliveries)."
+                )
+            )
 
     def action_snooze(self) -> None:
         reminder_id = self.query_one(ReminderTable).reminder_id()
@@ -221,8 +247,12 @@ class Actions(_Base):
 
         def snooze(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.perform(lambda: _said(self.services.reminders.snooze(
-                    self.user_id, reminder_id, values["delay"]), "snoozed"))
+                self.perform(
+                    lambda: _said(
+                        self.services.reminders.snooze(self.user_id, reminder_id, values["delay"]),
+                        "snoozed",
+                    )
+                )
 
         check = lambda texts: {"delay": Reader.duration(texts["delay"])}  # noqa: E731
         fields = [Field("delay", "Snooze for", SNOOZE, "15m, 1h, 2h30m")]
@@ -248,8 +278,9 @@ class Actions(_Base):
     def _reader(self) -> Reader:
         return Reader(self.services.clock.now(), self.services.settings.timezone)
 
-    def ask_choice(self, question: str, choices: list[tuple[str, str]],
-                   then: Callable[[str], None]) -> None:
+    def ask_choice(
+        self, question: str, choices: list[tuple[str, str]], then: Callable[[str], None]
+    ) -> None:
         def chosen(key: str | None) -> None:
             if key:
                 then(key)

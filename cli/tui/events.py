@@ -1,4 +1,4 @@
-"""Calendar forms: new event, move (this occurrence or all), delete (this occurrence or all)."""
+"""Calendar forms: new, edit, move (this occurrence or all), delete (this occurrence or all)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ def new_event_form(app: Actions, reader: Reader) -> tuple[FormScreen, Callback]:
             raise ValueError("An event needs a title.")
         start = reader.instant(texts["start"], "The start")
         end = add_elapsed(start, reader.duration(texts["duration"]))
-        rule = parse_recurrence(texts["repeat"], reader.now, reader.tz) if texts[
-            "repeat"].strip() else None
+        rule = (
+            parse_recurrence(texts["repeat"], reader.now, reader.tz)
+            if texts["repeat"].strip()
+            else None
+        )
         return {"new": NewEvent(texts["title"], start, end, recurrence=rule)}
 
     def save(values: dict[str, Any] | None) -> None:
@@ -52,16 +55,55 @@ def move_event_form(app: Actions, reader: Reader, event: EventView) -> tuple[For
         return {"start": reader.instant(texts["start"], "The new start")}
 
     def save(values: dict[str, Any] | None) -> None:
-        if values is None:
-            return
-        if not event.recurrence:
-            _move(app, event, None, values["start"])
-            return
-        app.ask_choice(f"Move “{event.title}”: which occurrences?", THIS_OR_ALL,
-                       lambda key: _move(app, event, event.start if key == "this" else None,
-                                         values["start"]))
+        if values is not None:
+            move_or_ask(app, event, values["start"])
 
     return FormScreen("Move event", fields, check), save
+
+
+def edit_event_form(app: Actions, reader: Reader, event: EventView) -> tuple[FormScreen, Callback]:
+    """Title, place and length apply to every occurrence; a new start asks this or all."""
+    from core.timeutil import elapsed, format_duration
+
+    start_text = event.start.strftime("%Y-%m-%d %H:%M")
+    fields = [
+        Field("title", "Title", event.title, "Lunch with Sara"),
+        Field("location", "Location", event.location or "", "Main St 4"),
+        Field("start", "Starts", start_text, "friday 14:00"),
+        Field("duration", "Lasts", format_duration(elapsed(event.start, event.end)), "45m"),
+    ]
+
+    def check(texts: dict[str, str]) -> dict[str, Any]:
+        if not texts["title"].strip():
+            raise ValueError("An event needs a title.")
+        start = reader.instant(texts["start"], "The start")
+        return {
+            "title": texts["title"],
+            "location": texts["location"],
+            "start": start,
+            "length": reader.duration(texts["duration"]),
+        }
+
+    def save(values: dict[str, Any] | None) -> None:
+        if values is None:
+            return
+        start = values.pop("start")
+        app.perform(lambda: _edited(app.services.calendar.edit(app.user_id, event.id, **values)))
+        if start != event.start:
+            move_or_ask(app, event, start)
+
+    return FormScreen("Edit event", fields, check), save
+
+
+def move_or_ask(app: Actions, event: EventView, start: datetime) -> None:
+    if not event.recurrence:
+        _move(app, event, None, start)
+        return
+    app.ask_choice(
+        f"Move “{event.title}”: which occurrences?",
+        THIS_OR_ALL,
+        lambda key: _move(app, event, event.start if key == "this" else None, start),
+    )
 
 
 def delete_event(app: Actions, event: EventView) -> None:
@@ -71,17 +113,25 @@ def delete_event(app: Actions, event: EventView) -> None:
     if not event.recurrence:
         app.ask_choice(f"Delete “{event.title}”?", [("yes", "Delete")], lambda _: remove(None))
         return
-    app.ask_choice(f"Delete “{event.title}”: which occurrences?", THIS_OR_ALL,
-                   lambda key: remove(event.start if key == "this" else None))
+    app.ask_choice(
+        f"Delete “{event.title}”: which occurrences?",
+        THIS_OR_ALL,
+        lambda key: remove(event.start if key == "this" else None),
+    )
 
 
 def _move(app: Actions, event: EventView, occurrence: datetime | None, start: datetime) -> None:
-    app.perform(lambda: _moved(app.services.calendar.move(app.user_id, event.id, occurrence,
-                                                          start)))
+    app.perform(
+        lambda: _moved(app.services.calendar.move(app.user_id, event.id, occurrence, start))
+    )
 
 
 def _added(event: EventView) -> str:
     return f"Added event #{event.id} {event.title}"
+
+
+def _edited(event: EventView) -> str:
+    return f"Updated event #{event.id} {event.title}"
 
 
 def _moved(event: EventView) -> str:

@@ -107,6 +107,37 @@ class CalendarService:
         busy = [(e.start, e.end) for e in self.agenda(user_id, opens, closes)]
         return [slot for slot in _gaps(opens, closes, busy) if slot.end - slot.start >= minimum]
 
+    def edit(
+        self,
+        user_id: int,
+        event_id: int,
+        *,
+        title: str | None = None,
+        location: str | None = None,
+        length: timedelta | None = None,
+    ) -> EventView:
+        """Change an event's details (for a repeating event: every occurrence).
+
+        An empty `location` clears it; the start moves with `move`.
+        """
+        with self.db.transaction() as session:
+            event = _owned(session, user_id, event_id)
+            before = journal.snapshot(event)
+            if title is not None:
+                if not title.strip():
+                    raise Invalid("An event needs a title.")
+                event.title = title.strip()
+            if location is not None:
+                event.location = location.strip() or None
+            if length is not None:
+                if length <= timedelta(0):
+                    raise Invalid("An event must last longer than zero minutes.")
+                event.end_at = add_elapsed(event.start_at, length)
+            journal.record(
+                session, user_id, ENTITY, event.id, "edit", before, journal.snapshot(event)
+            )
+            return _view(event, event.start_at, event.end_at)
+
     def remove(self, user_id: int, event_id: int, occurrence: datetime | None = None) -> str:
         """Delete an event, or cancel one occurrence of a repeating event."""
         with self.db.transaction() as session:

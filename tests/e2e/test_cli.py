@@ -171,3 +171,16 @@ def test_config_show_hides_secrets_and_set_persists(
 def test_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("aurelius ")
+
+
+def test_cal_edit_changes_details_of_every_occurrence(run: Run) -> None:
+    run("cal", "add", "Standup", "--start", "2026-03-10 09:30", "--duration", "15m",
+        "--repeat", "FREQ=DAILY;COUNT=3")
+    out = run("cal", "edit", "1", "--title", "Daily sync", "--location", "Room 2",
+              "--duration", "30m").stdout
+    assert "Updated #1 Daily sync: Tue 10 Mar 09:30 – 10:00 Europe/Berlin @ Room 2." in out
+    events = as_json(run("cal", "agenda", "--json"))
+    assert [(e["title"], e["end"][11:16], e["location"]) for e in events] == [  # type: ignore[index, union-attr]
+        ("Daily sync", "10:00", "Room 2")] * 3
+    assert "needs a title" in run("cal", "edit", "1", "--title", " ", ok=False).stderr
+    assert "No event #9" in run("cal", "edit", "9", "--title", "x", ok=False).stderr

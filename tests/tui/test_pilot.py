@@ -8,6 +8,7 @@ from datetime import timedelta
 from aurelius.bootstrap import Services
 from cli.tui import AureliusApp
 from cli.tui.chat import ChatPane
+from cli.tui.forms import ChoiceScreen, FormScreen
 from cli.tui.panels import AgendaTable, ReminderTable, TaskTable
 from core.services.calendars import NewEvent
 from tests.conftest import NOW
@@ -132,8 +133,9 @@ def test_chat_streams_a_reply_from_the_model(make_app: MakeApp, services: Servic
             await type_text(pilot, "tell me a joke about calendars")
             await pilot.press("enter")
             log = app.query_one("#chat-log")
-            await until(pilot, lambda: "calm and clear" in " ".join(
-                str(w.render()) for w in log.children))
+            await until(
+                pilot, lambda: "calm and clear" in " ".join(str(w.render()) for w in log.children)
+            )
         assert deltas == ["Your", "day", "looks", "calm", "and", "clear"]
         assert len(model.calls) == 1
 
@@ -174,3 +176,36 @@ def test_week_view_help_and_palette_open(make_app: MakeApp) -> None:
             assert "CommandPalette" in type(app.screen).__name__
 
     run(scenario())
+
+
+def test_editing_a_repeating_event_changes_details_and_moves_one_occurrence(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    start = NOW + timedelta(hours=1)  # 10:00 today, every day
+    services.calendar.add(
+        user_id,
+        NewEvent("Standup", start, start + timedelta(minutes=15), recurrence="FREQ=DAILY;COUNT=3"),
+    )
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            app.query_one(AgendaTable).focus()
+            await pilot.press("down")  # past the now-line at 09:00, onto the 10:00 standup
+            await pilot.press("e")
+            await until(pilot, lambda: isinstance(app.screen, FormScreen))
+            app.screen.query_one("#f-title").value = "Daily sync"  # type: ignore[attr-defined]
+            app.screen.query_one("#f-start").value = "2026-03-10 11:00"  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+            await pilot.click("#c-this")
+            await until(pilot, lambda: len(app._notifications) >= 2)
+
+    run(scenario())
+    day = services.calendar.agenda(user_id, NOW - timedelta(hours=9), NOW + timedelta(days=3))
+    assert [(e.title, e.start.strftime("%d %H:%M")) for e in day] == [
+        ("Daily sync", "10 11:00"),
+        ("Daily sync", "11 10:00"),
+        ("Daily sync", "12 10:00"),
+    ]
