@@ -15,7 +15,7 @@ from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, task
 from cli.app import AureliusGroup
 
 app = typer.Typer(
-    help="Aurelius, your digital chief of staff: tasks, calendar and reminders.",
+    help="Aurelius, your chief of staff: tasks, calendar, reminders, briefs and an assistant.",
     cls=AureliusGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
