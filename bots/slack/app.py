@@ -16,19 +16,27 @@ from core.errors import ConfigError
 CHANNEL = "slack"
 
 
-def build_app(services: Services, *, process_before_response: bool = False,
-              listener_executor: Executor | None = None) -> App:
+def build_app(
+    services: Services,
+    *,
+    process_before_response: bool = False,
+    listener_executor: Executor | None = None,
+) -> App:
     """The bot; the token rides on the client (bolt ignores `token=` beside `client=`)."""
     settings = services.settings
     if settings.slack_bot_token is None:
         raise ConfigError("Set AURELIUS_SLACK_BOT_TOKEN (xoxb-…) first.")
-    client = WebClient(token=settings.slack_bot_token.get_secret_value(),
-                       base_url=settings.slack_base_url)
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_base_url
+    )
     secret = settings.slack_signing_secret
-    app = App(client=client, signing_secret=secret.get_secret_value() if secret else "",
-              request_verification_enabled=secret is not None,
-              process_before_response=process_before_response,
-              listener_executor=listener_executor)
+    app = App(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        request_verification_enabled=secret is not None,
+        process_before_response=process_before_response,
+        listener_executor=listener_executor,
+    )
     register(app, ChatDoor(services, CHANNEL))
     return app
 
@@ -50,9 +58,15 @@ class SlackBridge:
 
 def run_socket_mode(services: Services) -> None:
     """`aurelius bot slack`: Socket Mode, no public URL needed."""
+    socket_mode(services).start()  # type: ignore[no-untyped-call]
+
+
+def socket_mode(services: Services) -> Any:
+    """The Socket Mode handler: `start()` blocks, `connect()` and `close()` do not."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     token = services.settings.slack_app_token
     if token is None:
         raise ConfigError("Set AURELIUS_SLACK_APP_TOKEN (xapp-…, scope connections:write).")
-    SocketModeHandler(build_app(services), token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    app = build_app(services)
+    return SocketModeHandler(app, token.get_secret_value(), web_client=app.client)

@@ -19,6 +19,8 @@ class SlackStub:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.reject_blocks = 0
+        self.app_token = "xapp-test"
+        self.socket_url: str | None = None  # what apps.connections.open hands out
         self.lock = threading.Lock()
         self._ts = 1773129600.0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -47,9 +49,18 @@ class SlackStub:
         with self.lock:
             self.calls.append((method, params))
             self._ts += 1
+            if method == "apps.connections.open":
+                return {"ok": True, "url": self.socket_url}
             if method == "auth.test":
-                return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1",
-                        "user": "aurelius", "team": "Test", "url": "https://test.slack.com/"}
+                return {
+                    "ok": True,
+                    "user_id": "UBOT",
+                    "bot_id": "BBOT",
+                    "team_id": "T1",
+                    "user": "aurelius",
+                    "team": "Test",
+                    "url": "https://test.slack.com/",
+                }
             if method == "chat.postMessage" and params.get("blocks") and self.reject_blocks:
                 self.reject_blocks -= 1
                 return {"ok": False, "error": "invalid_blocks"}
@@ -67,7 +78,8 @@ class SlackStub:
                     params = json.loads(raw or "{}")
                 else:
                     params = dict(parse_qsl(raw))
-                if self.headers.get("authorization") != f"Bearer {stub.token}":
+                tokens = (f"Bearer {stub.token}", f"Bearer {stub.app_token}")
+                if self.headers.get("authorization") not in tokens:
                     send_json(self, 200, {"ok": False, "error": "invalid_auth"})
                     return
                 send_json(self, 200, stub.answer(self.path.rsplit("/", 1)[-1], params))
