@@ -58,7 +58,7 @@ class SlackBridge:
 
 def run_socket_mode(services: Services) -> None:
     """`aurelius bot slack`: Socket Mode, no public URL needed."""
-    socket_mode(services).start()  # type: ignore[no-untyped-call]
+    socket_mode(services).start()
 
 
 def socket_mode(services: Services) -> Any:
