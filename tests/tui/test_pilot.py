@@ -209,3 +209,48 @@ def test_editing_a_repeating_event_changes_details_and_moves_one_occurrence(
         ("Daily sync", "11 10:00"),
         ("Daily sync", "12 10:00"),
     ]
+
+
+def test_chat_confirmation_buttons_settle_a_delete(
+    make_app: MakeApp, services: Services, user_id: int
+) -> None:
+    task = services.tasks.add(user_id, "Old idea")
+    model = FakeChatModel("anthropic")
+    model.enqueue("", ("delete_task", {"task_id": task.id}))
+    model.enqueue("Shall I delete task #1 'Old idea'?")
+    services.ai = ai_with(services, {"anthropic": model})
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("c")
+            await type_text(pilot, "delete my old idea task")
+            await pilot.press("enter")
+            await until(pilot, lambda: bool(app.query("#say-yes")))
+            assert services.tasks.ranked(user_id) != []  # nothing happens before the answer
+            await pilot.click("#say-yes")
+            await until(pilot, lambda: _titles(app) == [])
+            assert not app.query("#say-yes")  # a confirmation is answered once
+
+    run(scenario())
+    assert services.tasks.ranked(user_id) == []
+
+
+def test_tool_results_show_as_cards(make_app: MakeApp, services: Services) -> None:
+    model = FakeChatModel("anthropic")
+    model.enqueue("", ("add_task", {"title": "Book flights"})).enqueue("Added it.")
+    services.ai = ai_with(services, {"anthropic": model})
+
+    async def scenario() -> None:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("c")
+            await type_text(pilot, "please get the flights sorted")
+            await pilot.press("enter")
+            await until(pilot, lambda: bool(app.query(".card")))
+            assert "Book flights" in str(app.query(".card").first().render())
+            await until(pilot, lambda: _titles(app) == ["Book flights"])
+
+    run(scenario())
