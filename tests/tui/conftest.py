@@ -6,7 +6,8 @@ pytest-asyncio is not a dependency; each test is a plain function that runs its 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -38,6 +39,15 @@ async def loaded(pilot: Any) -> None:
 
 async def type_text(pilot: Any, text: str) -> None:
     await pilot.press(*("space" if char == " " else char for char in text))
+
+
+@asynccontextmanager
+async def started(make: Callable[[], AureliusApp]) -> AsyncIterator[tuple[AureliusApp, Any]]:
+    """The app running headless at SIZE, its Today screen loaded: `(app, pilot)`."""
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        yield app, pilot
 
 
 @pytest.fixture

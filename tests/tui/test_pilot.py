@@ -14,7 +14,7 @@ from core.services.calendars import NewEvent
 from tests.conftest import NOW
 from tests.stubs.fake_model import FakeChatModel
 from tests.stubs.helpers import ai_with
-from tests.tui.conftest import SIZE, loaded, run, type_text, until
+from tests.tui.conftest import SIZE, loaded, run, started, type_text, until
 
 MakeApp = Callable[[], AureliusApp]
 
@@ -28,9 +28,7 @@ def test_quick_add_previews_then_creates_a_task(
     make_app: MakeApp, services: Services, user_id: int
 ) -> None:
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             await pilot.press("a")
             await type_text(pilot, "Buy milk tomorrow p1 #errands")
             preview = app.query_one("#quick-preview")
@@ -49,9 +47,7 @@ def test_quick_add_makes_events_and_reminders_by_intent(
     make_app: MakeApp, services: Services, user_id: int
 ) -> None:
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             lines = ("lunch with Sara today 1pm for 90 minutes", "remind me to call mom in 2 hours")
             for text in lines:
                 await pilot.press("a")
@@ -73,9 +69,7 @@ def test_completing_a_task_updates_the_list(
     services.tasks.add(user_id, "Water plants", priority=4)
 
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             assert _titles(app) == ["Write report", "Water plants"]
             await pilot.press("x")
             await until(pilot, lambda: _titles(app) == ["Water plants"])
@@ -93,9 +87,7 @@ def test_bad_input_is_validated_inline_and_errors_are_notifications(
     services.tasks.add(user_id, "Write report")
 
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             await pilot.press("e")
             priority = app.screen.query_one("#f-priority")
             priority.value = "9"  # type: ignore[attr-defined]
@@ -146,9 +138,7 @@ def test_an_event_on_the_bus_refreshes_the_screen(
     make_app: MakeApp, services: Services, user_id: int
 ) -> None:
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             # Written as another door would (the CLI, a bot): the commit publishes on the bus.
             services.tasks.add(user_id, "Added elsewhere")
             start = NOW + timedelta(hours=2)
@@ -161,9 +151,7 @@ def test_an_event_on_the_bus_refreshes_the_screen(
 
 def test_week_view_help_and_palette_open(make_app: MakeApp) -> None:
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             await pilot.press("w")
             await until(pilot, lambda: app.snapshot is not None and app.snapshot.days == 7)
             assert "Week · Mon 09 Mar" in str(app.query_one(AgendaTable).border_title)
@@ -188,9 +176,7 @@ def test_editing_a_repeating_event_changes_details_and_moves_one_occurrence(
     )
 
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             app.query_one(AgendaTable).focus()
             await pilot.press("down")  # past the now-line at 09:00, onto the 10:00 standup
             await pilot.press("e")
@@ -221,9 +207,7 @@ def test_chat_confirmation_buttons_settle_a_delete(
     services.ai = ai_with(services, {"anthropic": model})
 
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             await pilot.press("c")
             await type_text(pilot, "delete my old idea task")
             await pilot.press("enter")
@@ -243,9 +227,7 @@ def test_tool_results_show_as_cards(make_app: MakeApp, services: Services) -> No
     services.ai = ai_with(services, {"anthropic": model})
 
     async def scenario() -> None:
-        app = make_app()
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
+        async with started(make_app) as (app, pilot):
             await pilot.press("c")
             await type_text(pilot, "please get the flights sorted")
             await pilot.press("enter")

@@ -31,14 +31,24 @@ def _at(day: int, hour: int, minute: int = 0) -> datetime:
 def seed(services: Services, user_id: int) -> None:
     """A believable Tuesday: a clash at 10:00, a weekly standup, tasks of every priority."""
     calendar, tasks = services.calendar, services.tasks
-    calendar.add(user_id, NewEvent("Standup", _at(2, 9, 30), _at(2, 9, 45),
-                                   recurrence="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"))
+    calendar.add(
+        user_id,
+        NewEvent(
+            "Standup", _at(2, 9, 30), _at(2, 9, 45), recurrence="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+        ),
+    )
     calendar.add(user_id, NewEvent("Design review", _at(10, 10), _at(10, 11), location="Room 4"))
     calendar.add(user_id, NewEvent("Call with bank", _at(10, 10, 30), _at(10, 11)))
     calendar.add(user_id, NewEvent("Lunch with Sara", _at(10, 13), _at(10, 14, 30)))
     calendar.add(user_id, NewEvent("Dentist", _at(12, 16), _at(12, 17)))
-    tasks.add(user_id, "Send the quarterly report", due=_at(10, 17), priority=1, tags=["work"],
-              project="Finance")
+    tasks.add(
+        user_id,
+        "Send the quarterly report",
+        due=_at(10, 17),
+        priority=1,
+        tags=["work"],
+        project="Finance",
+    )
     tasks.add(user_id, "Renew passport", due=date(2026, 3, 8), priority=2, tags=["admin"])
     tasks.add(user_id, "Buy milk", due=date(2026, 3, 11), priority=3, tags=["errands"])
     tasks.add(user_id, "Read 'Meditations'", priority=4, project="Reading")

@@ -23,18 +23,36 @@ AURELIUS = str(Path(sys.executable).with_name("aurelius"))
 @pytest.fixture
 def session(isolated_home: Path) -> Iterator[str]:
     name = f"aurelius-tui-{os.getpid()}"
-    env = {"AURELIUS_HOME": str(isolated_home), "AURELIUS_TIMEZONE": "Europe/Berlin",
-           "AURELIUS_NOW": "2026-03-10T09:00"}
+    env = {
+        "AURELIUS_HOME": str(isolated_home),
+        "AURELIUS_TIMEZONE": "Europe/Berlin",
+        "AURELIUS_NOW": "2026-03-10T09:00",
+    }
     flags = [part for key, value in env.items() for part in ("-e", f"{key}={value}")]
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", *flags,
-                    f"{AURELIUS} tui"], check=True)
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            *flags,
+            f"{AURELIUS} tui",
+        ],
+        check=True,
+    )
     yield name
     subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
 
 
 def screen(name: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
-                          text=True, check=False).stdout
+    return subprocess.run(
+        ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True, check=False
+    ).stdout
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 20.0) -> None:
@@ -47,8 +65,9 @@ def wait_for(check: Callable[[], bool], seconds: float = 20.0) -> None:
 
 
 def keys(name: str, *typed: str, literal: bool = False) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", name, *(["-l"] if literal else []), *typed],
-                   check=True)
+    subprocess.run(
+        ["tmux", "send-keys", "-t", name, *(["-l"] if literal else []), *typed], check=True
+    )
 
 
 def test_quick_add_in_a_real_terminal(session: str, isolated_home: Path) -> None:
@@ -60,9 +79,19 @@ def test_quick_add_in_a_real_terminal(session: str, isolated_home: Path) -> None
     keys(session, "Enter")
     wait_for(lambda: "Buy milk" in screen(session) and "Wed 11 Mar" in screen(session))
     keys(session, "q")
-    wait_for(lambda: subprocess.run(["tmux", "has-session", "-t", session],
-                                    capture_output=True).returncode != 0, seconds=10)
-    listed = subprocess.run([AURELIUS, "task", "list", "--json"], capture_output=True, text=True,
-                            env={**os.environ, "AURELIUS_HOME": str(isolated_home)}, check=True)
+    wait_for(
+        lambda: (
+            subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode
+            != 0
+        ),
+        seconds=10,
+    )
+    listed = subprocess.run(
+        [AURELIUS, "task", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AURELIUS_HOME": str(isolated_home)},
+        check=True,
+    )
     [task] = json.loads(listed.stdout)
     assert (task["title"], task["priority"], task["due"]) == ("Buy milk", 1, "2026-03-11")
