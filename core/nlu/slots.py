@@ -136,25 +136,22 @@ def _with_repeat(s: Sentence, slots: Slots) -> None:
 
 
 def _task_add(s: Sentence) -> Slots:
-    slots = _common(s)
-    name = title(s, "task.add")
-    if name:
-        slots["title"] = name
-    moment = _moment(s)
-    if moment is not None:
-        slots["due"] = moment
-    _with_repeat(s, slots)
-    return slots
+    return _titled_moment(s, "task.add", "due")
 
 
 def _reminder(s: Sentence) -> Slots:
+    return _titled_moment(s, "reminder.add", "remind_at")
+
+
+def _titled_moment(s: Sentence, intent: str, when_slot: str) -> Slots:
+    """A title, one point in time under `when_slot`, and a repeat: tasks and reminders."""
     slots = _common(s)
-    name = title(s, "reminder.add")
+    name = title(s, intent)
     if name:
         slots["title"] = name
     moment = _moment(s)
     if moment is not None:
-        slots["remind_at"] = moment
+        slots[when_slot] = moment
     _with_repeat(s, slots)
     return slots
 
