@@ -13,6 +13,8 @@
 # Environment:
 #   AURELIUS_SKIP_SERVICES=1   do not start PostgreSQL/Redis: database tests run on SQLite only
 #   PYTHON=/path/to/python     the interpreter for a new .venv (default: python3)
+#   AURELIUS_TEST_WORKERS=N    pytest-xdist workers (default: auto = one per core; 0 = serial).
+#                              Each worker gets its own PostgreSQL database and Redis db.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -148,7 +150,7 @@ check() {  # check NAME COMMAND...: run it, record the outcome, never stop the s
   fi
 }
 
-check pytest python -m pytest "$@"
+check pytest python -m pytest -n "${AURELIUS_TEST_WORKERS:-auto}" "$@"
 check ruff ruff check .
 check mypy mypy
 check lint-imports lint-imports

@@ -21,6 +21,30 @@ from aurelius.migrate import upgrade
 from aurelius.settings import Settings
 from core.timeutil import localize
 
+
+
+def _per_worker_services() -> str | None:
+    """Under pytest-xdist every worker gets its own PostgreSQL database and Redis db number.
+
+    Runs at import, before any test module reads the AURELIUS_TEST_* variables; returns the
+    URL of the database that was configured (where each worker's own database is created).
+    """
+    configured = os.environ.get("AURELIUS_TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return configured
+    index = int(worker.removeprefix("gw"))
+    if configured:
+        os.environ["AURELIUS_TEST_DATABASE_URL"] = f"{configured}_{worker}"
+    redis_url = os.environ.get("AURELIUS_TEST_REDIS_URL")
+    if redis_url:
+        prefix, _, number = redis_url.rpartition("/")
+        database = (int(number or 0) + 8 + index) % 16  # clear of the unsharded run's db
+        os.environ["AURELIUS_TEST_REDIS_URL"] = f"{prefix}/{database}"
+    return configured
+
+
+CONFIGURED_POSTGRES_URL = _per_worker_services()
 POSTGRES_URL = os.environ.get("AURELIUS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 ZONE = "Europe/Berlin"
@@ -55,6 +79,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_migrated() -> str:
     if not POSTGRES_URL:
         pytest.skip("AURELIUS_TEST_DATABASE_URL is not set (PostgreSQL tests)")
+    if POSTGRES_URL != CONFIGURED_POSTGRES_URL:
+        _create_database(str(CONFIGURED_POSTGRES_URL), POSTGRES_URL.rpartition("/")[2])
     engine = create_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -62,6 +88,17 @@ def postgres_migrated() -> str:
     upgrade(engine)
     engine.dispose()
     return POSTGRES_URL
+
+
+def _create_database(server_url: str, name: str) -> None:
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
 
 
 def _truncate_postgres(url: str) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 from cli.tui import messages as msg
 from cli.tui.actions import Actions
 from cli.tui.chat import ChatPane
+from cli.tui.inputs import TextInput
 from cli.tui.keys import ActionCommands, bindings
 from cli.tui.panels import AgendaTable, ReminderTable, TaskTable, status_line
 from cli.tui.style import CSS as STYLESHEET
@@ -40,9 +41,16 @@ class AureliusApp(Actions, App[None]):
     COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS = bindings()
 
-    def __init__(self, services: Services, user_id: int, owns_services: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        user_id: int,
+        owns_services: bool = False,
+        cursor_blink: bool = True,
+    ) -> None:
         super().__init__()
         self.services, self.user_id, self.owns_services = services, user_id, owns_services
+        self.cursor_blink = cursor_blink
         self.snapshot: Snapshot | None = None
         self.day = self._today()
         self.days = 1
@@ -57,8 +65,10 @@ class AureliusApp(Actions, App[None]):
             yield TaskTable(id="tasks")
             yield ChatPane(id="chat", classes="hidden")
         with Vertical(id="quickadd", classes="hidden"):
-            yield Input(placeholder="Quick add: 'lunch with Sara friday 1pm for 90 minutes'",
-                        id="quick-input")
+            yield TextInput(
+                placeholder="Quick add: 'lunch with Sara friday 1pm for 90 minutes'",
+                id="quick-input",
+            )
             yield Static("", id="quick-preview")
         yield Static(" Loading…", id="status")
         yield Footer()
@@ -210,7 +220,9 @@ def _explain(error: Exception) -> str:
     return f"Something went wrong: {type(error).__name__}: {error}"
 
 
-def create_app(services: Services | None = None, user_id: int | None = None) -> AureliusApp:
+def create_app(
+    services: Services | None = None, user_id: int | None = None, *, cursor_blink: bool = True
+) -> AureliusApp:
     """The production app; with no `services`, builds (and later closes) its own."""
     owns = services is None
     if services is None:
@@ -218,4 +230,4 @@ def create_app(services: Services | None = None, user_id: int | None = None) -> 
 
         services = build_services()
     return AureliusApp(services, services.local_user_id() if user_id is None else user_id,
-                       owns_services=owns)
+                       owns_services=owns, cursor_blink=cursor_blink)

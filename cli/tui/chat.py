@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
+from cli.tui.inputs import TextInput
+
 if TYPE_CHECKING:
     from core.ai.assistant import Reply
 
@@ -36,8 +38,9 @@ class ChatPane(Vertical):
             Static("[dim]Ask anything: 'what's on tomorrow?', 'move lunch to 2pm'…[/]"),
             id="chat-log",
         )
-        yield Input(placeholder="Message the assistant, Enter to send, Esc to close",
-                    id="chat-input")
+        yield TextInput(
+            placeholder="Message the assistant, Enter to send, Esc to close", id="chat-input"
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 
+from cli.tui.inputs import TextInput
 from core.errors import AureliusError
 
 
@@ -45,7 +46,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             yield Label(f"[b]{self.form_title}[/b]")
             for field in self.fields:
                 yield Label(field.label)
-                yield Input(field.value, placeholder=field.placeholder, id=f"f-{field.name}")
+                yield TextInput(field.value, placeholder=field.placeholder, id=f"f-{field.name}")
             yield Static("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")

@@ -69,7 +69,7 @@ def seeded_app(services: Services, user_id: int) -> Callable[[], AureliusApp]:
     from cli.tui import create_app
 
     seed(services, user_id)
-    return lambda: create_app(services, user_id)
+    return lambda: create_app(services, user_id, cursor_blink=False)
 
 
 def test_today_screen(snap_compare: Any, seeded_app: Callable[[], AureliusApp]) -> None:
