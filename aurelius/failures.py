@@ -73,6 +73,8 @@ def _database(error: BaseException) -> str | None:
             return "The database is busy with another write; try again in a moment."
         return (f"Cannot use the database ({reason}). Check AURELIUS_DATABASE_URL or "
                 "`aurelius config show`, and that the server is running.")
+    if kind == "sqlalchemy.DataError":
+        return f"A value is out of range for the database ({_first_line(error)}); use a smaller one."
     if kind == "sqlalchemy.ArgumentError":
         return (f"The database URL is not valid ({_first_line(error)}); set database_url "
                 "to e.g. sqlite:///path/aurelius.db or postgresql+psycopg://user@host/db.")
@@ -116,9 +118,9 @@ def _limits(error: BaseException) -> str | None:
 
 
 def _files(error: BaseException) -> str | None:
-    if isinstance(error, PermissionError | FileNotFoundError | IsADirectoryError):
-        where = f": {error.filename}" if error.filename else ""
-        return f"{error.strerror or 'Cannot use a file'}{where}. Check the path and permissions."
+    if isinstance(error, OSError) and error.filename:
+        return (f"Cannot use {error.filename} ({error.strerror or type(error).__name__}); "
+                "check the path and its permissions.")
     return None
 
 

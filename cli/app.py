@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - older Typer on real Click
     from click.exceptions import BadParameter, MissingParameter, UsageError  # type: ignore[assignment]
 
 DEBUG_VARIABLE = "AURELIUS_DEBUG"
+LARGEST = 2**63 - 1  # the largest id or count the databases store
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -83,6 +84,11 @@ class AureliusCommand(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_params(super().get_params(ctx))
 
+    def invoke(self, ctx: Any) -> Any:
+        for param in self.get_params(ctx):
+            _check_bounds(param, ctx.params.get(param.name))
+        return super().invoke(ctx)
+
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
@@ -124,6 +130,13 @@ def _check_text(words: list[str]) -> None:
     for number, word in enumerate(words, start=1):
         if any("\udc80" <= char <= "\udcff" for char in word):
             fail(f"Argument {number} is not valid UTF-8 text; retype it.")
+
+
+def _check_bounds(param: Any, value: Any) -> None:
+    """Whole numbers (ids, counts) must fit the database's 64-bit integers."""
+    values = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > LARGEST for v in values):
+        fail(f"{_display_name(param)}: that number is too large; it must be at most {LARGEST}.")
 
 
 def _usage(error: UsageError) -> int:
