@@ -74,7 +74,8 @@ def _database(error: BaseException) -> str | None:
         return (f"Cannot use the database ({reason}). Check AURELIUS_DATABASE_URL or "
                 "`aurelius config show`, and that the server is running.")
     if kind == "sqlalchemy.DataError":
-        return f"A value is out of range for the database ({_first_line(error)}); use a smaller one."
+        return (f"A value is out of range for the database ({_first_line(error)}); "
+                "use a smaller one.")
     if kind == "sqlalchemy.ArgumentError":
         return (f"The database URL is not valid ({_first_line(error)}); set database_url "
                 "to e.g. sqlite:///path/aurelius.db or postgresql+psycopg://user@host/db.")

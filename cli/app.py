@@ -48,15 +48,23 @@ class AureliusGroup(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, UsageError, KeyboardInterrupt, EOFError):
             raise
-        except Exception as error:  # noqa: BLE001 - the one place every failure ends
+        except Exception as error:
             _report(error)
 
-    def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
-        standalone = extra.pop("standalone_mode", True)
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         words = list(sys.argv[1:] if args is None else args)
         try:
             _check_text(words)
-            result = super().main(words, *rest, standalone_mode=False, **extra)
+            result = super().main(words, prog_name, complete_var, False, windows_expand_args,
+                                  **extra)
         except UsageError as error:
             result = _usage(error)
         except typer.Exit as stop:
@@ -64,7 +72,7 @@ class AureliusGroup(TyperGroup):
         except typer.Abort:
             typer.echo("Aborted.", err=True)
             result = 1
-        if not standalone:
+        if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -178,7 +186,7 @@ def _sentence(text: str) -> str:
 
 def _display_name(param: Any) -> str:
     longest = [opt for opt in getattr(param, "opts", []) if opt.startswith("--")]
-    return longest[0] if longest and not isinstance(param, TyperArgument) else param.metavar
+    return str(longest[0] if longest and not isinstance(param, TyperArgument) else param.metavar)
 
 
 class _PlainArgument(TyperArgument):

@@ -31,7 +31,9 @@ sys.meta_path.insert(0, Unavailable())
 '''
 
 
-def without(modules: str, *args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def without(
+    modules: str, *args: str, tmp_path: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
     shim = tmp_path / "shim"
     shim.mkdir(exist_ok=True)
     (shim / "sitecustomize.py").write_text(BLOCKER)

@@ -120,7 +120,7 @@ def test_environment_errors_name_the_variable(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("AURELIUS_TICK_SECONDS", "1")
     config_path().parent.mkdir(parents=True)
     config_path().write_text("\nworkers = 0\n")
-    with pytest.raises(ConfigError, match="config.toml line 2: workers"):
+    with pytest.raises(ConfigError, match=r"config\.toml line 2: workers"):
         load_settings()
 
 
