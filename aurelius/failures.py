@@ -98,6 +98,16 @@ def _redis(error: BaseException) -> str | None:
     return None
 
 
+def _rejected(error: BaseException) -> str | None:
+    """A vendor refusing Aurelius's credentials (its message may quote them: not shown)."""
+    if _kind(error) in {"telegram.InvalidToken", "slack_sdk.SlackApiError"} and (
+        "slack" not in _kind(error) or "auth" in str(error)
+    ):
+        return ("The service rejected the token. Check the bot token setting "
+                "(`aurelius config show`) and set the right one with `aurelius config set`.")
+    return None
+
+
 def _network(error: BaseException) -> str | None:
     vendor = _kind(error).partition(".")[0]
     if vendor in {"httpx", "telegram", "slack_sdk", "smtplib", "urllib"} or isinstance(
@@ -126,5 +136,5 @@ def _files(error: BaseException) -> str | None:
 
 
 _EXPLAINERS: tuple[Callable[[BaseException], str | None], ...] = (
-    _ours, _module, _database, _redis, _limits, _files, _network,
+    _ours, _module, _database, _redis, _limits, _files, _rejected, _network,
 )

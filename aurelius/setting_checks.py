@@ -71,7 +71,7 @@ def time_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ValueError, KeyError, OSError):
-        raise ValueError("is not a known time zone; use an IANA name such as "
+        raise ValueError("names an unknown time zone; use an IANA name such as "
                          "Europe/Berlin or America/New_York") from None
     return value
 

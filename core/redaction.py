@@ -13,9 +13,15 @@ MASK = "***"
 _CREDENTIALS = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<auth>[^\s/?#]*@)")
 
 
+# Tokens that vendors' own exceptions quote: Telegram bot tokens, Slack tokens, API keys.
+_TOKENS = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}|\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+"
+                     r"|\bsk-[A-Za-z0-9_-]{8,}")
+
+
 def mask_credentials(text: str) -> str:
-    """`text` with the password (or token) inside every URL replaced by ***."""
-    return _CREDENTIALS.sub(_masked, text)
+    """`text` with the password (or token) inside every URL, and every vendor token, replaced
+    by ***."""
+    return _TOKENS.sub(MASK, _CREDENTIALS.sub(_masked, text))
 
 
 def _masked(match: re.Match[str]) -> str:

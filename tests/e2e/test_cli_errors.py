@@ -50,7 +50,7 @@ def one_line_error(result: Result, code: int = 1) -> str:
         (["parse", "--now", "garbage", "hello"], "Cannot read 'garbage'"),
         (["task", "add", "x", "--priority", "9"], "--priority: must be a whole number from 1 to 4"),
         (["cal", "import", "missing.ics"], "does not exist"),
-        (["config", "set", "timezone", "Mars/Base"], "not a known time zone"),
+        (["config", "set", "timezone", "Mars/Base"], "unknown time zone"),
         (["task", "add", "caf\udce9"], "not valid UTF-8"),
     ],
 )

@@ -84,3 +84,17 @@ def test_link_codes_are_stored_as_hashes(run: Run, database_url: str) -> None:
     finally:
         services.close()
         context.services.cache_clear()
+
+
+def test_vendor_errors_never_quote_tokens() -> None:
+    from telegram.error import InvalidToken
+
+    from aurelius.failures import explain
+
+    token = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    line = explain(InvalidToken(f"The token `{token}` was rejected by the server."))
+    assert line is not None and "rejected the token" in line and token not in line
+    leaked = explain(ConnectionError(f"POST https://api.telegram.org/bot{token}/getMe failed"))
+    assert leaked is not None and token not in leaked and "***" in leaked
+    slack = explain(ConnectionError("refused for xoxb-1234-5678-abcdef and sk-ant-api03-xyzxyz"))
+    assert slack is not None and "xoxb-1234" not in slack and "sk-ant" not in slack

@@ -65,7 +65,7 @@ def test_bad_values_are_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         ("redis_url", "cache-host:6379", "Redis URL"),
         ("notify_webhook_url", "ftp://example.org", "http"),
         ("smtp_from", "😀@example.org", "e-mail address"),
-        ("timezone", "Mars/Base", "not a known time zone"),
+        ("timezone", "Mars/Base", "unknown time zone"),
         ("ai_tiers", '{"economy": ["claude"]}', "provider:model"),
         ("ai_tiers", "{oops", "JSON"),
     ],
