@@ -17,8 +17,9 @@ from types import FrameType
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
+from aurelius.settings import Settings
 from cli import context
 from cli.main import app
 from tests.conftest import ZONE
@@ -73,24 +74,47 @@ def sqlite_cli(tmp_path: Path, sqlite_template: Path,
     signal.signal(signal.SIGALRM, previous)
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(command=st.sampled_from(COMMANDS), value=VALUES)
-def test_hostile_values_get_one_line_never_a_traceback(
-    sqlite_cli: CliRunner, command: list[str | None], value: str
-) -> None:
-    args = [value if part is None else part for part in command]
+FUZZ = settings(max_examples=150, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def invoke_bounded(runner: CliRunner, args: list[str], env: dict[str, str] | None = None) -> Result:
     context.services.cache_clear()
     signal.alarm(SECONDS_PER_COMMAND)
     try:
-        result = sqlite_cli.invoke(app, args)
+        return runner.invoke(app, args, env=env)
     finally:
         signal.alarm(0)
         if context.services.cache_info().currsize:
             context.services().close()
         context.services.cache_clear()
+
+
+def assert_one_line_or_success(result: Result, args: object) -> None:
     assert result.exit_code in (0, 1, 2), (args, result.output, result.exception)
     assert "Traceback" not in result.output and "bug in Aurelius" not in result.output, args
     if result.exit_code:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.stderr)
+
+
+@FUZZ
+@given(command=st.sampled_from(COMMANDS), value=VALUES)
+def test_hostile_values_get_one_line_never_a_traceback(
+    sqlite_cli: CliRunner, command: list[str | None], value: str
+) -> None:
+    args = [value if part is None else part for part in command]
+    assert_one_line_or_success(invoke_bounded(sqlite_cli, args), args)
+
+
+# Settings that a broken environment could carry (the database and clock stay usable).
+SETTINGS = sorted(set(Settings.model_fields) - {"database_url", "now", "redis_url"})
+
+
+@FUZZ
+@given(name=st.sampled_from(SETTINGS), value=VALUES.filter(lambda v: "\udce9" not in v))
+def test_hostile_environment_values_get_one_line(
+    sqlite_cli: CliRunner, name: str, value: str
+) -> None:
+    env = {f"AURELIUS_{name.upper()}": value}
+    assert_one_line_or_success(invoke_bounded(sqlite_cli, ["task", "list"], env), env)
