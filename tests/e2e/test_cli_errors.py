@@ -47,7 +47,7 @@ def one_line_error(result: Result, code: int = 1) -> str:
         (["cal", "add", "x", "--start", "0001-01-01 09:00"], "between the years"),
         (["cal", "free", "--on", "9999-12-31"], "between the years"),
         (["cal", "agenda", "--on", "0001-01-01"], "between the years"),
-        (["remind", "add", "x", "--at", "2026-12-01 10:00", "--task", "999"], "does not exist"),
+        (["remind", "add", "x", "--at", "2026-12-01 10:00", "--task", "999"], "No task #999"),
         (["parse", "--now", "garbage", "hello"], "Cannot read 'garbage'"),
         (["task", "add", "x", "--priority", "9"], "--priority: must be a whole number from 1 to 4"),
         (["cal", "import", "missing.ics"], "does not exist"),
@@ -62,7 +62,7 @@ def test_user_mistakes_are_one_line(run: Run, args: list[str], says: str) -> Non
 def test_cancelling_an_occurrence_twice_is_one_line(run: Run) -> None:
     run("cal", "add", "Standup", "--start", "2026-03-11 09:00", "--repeat", "FREQ=DAILY")
     run("cal", "rm", "1", "--occurrence", "2026-03-12")
-    assert "already" in one_line_error(run("cal", "rm", "1", "--occurrence", "2026-03-12",
+    assert "already cancelled" in one_line_error(run("cal", "rm", "1", "--occurrence", "2026-03-12",
                                            ok=False))
 
 
