@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from aurelius.bootstrap import Services
 from cli import context
 from cli.main import app
 from tests.e2e.conftest import Run
@@ -192,3 +193,15 @@ def test_notify_test_against_a_channel_that_is_down(
         monkeypatch.setenv(f"AURELIUS_{name}", value.format(url=url, port=port))
     line = one_line_error(invoke("notify", "test", kind, target.format(url=url)))
     assert f"The {kind} channel" in line and "SECRET" not in line
+
+
+def test_a_reminder_cannot_point_at_another_users_task(services: Services) -> None:
+    from core.errors import NotFound
+    from tests.conftest import NOW
+
+    owner = services.users.ensure("telegram", "1", "Ann", "UTC")
+    other = services.users.ensure("telegram", "2", "Bob", "UTC")
+    task = services.tasks.add(owner, "Ann's task")
+    with pytest.raises(NotFound, match=f"No task #{task.id}"):
+        services.reminders.add(other, "peek", NOW, task_id=task.id)
+    assert services.reminders.add(owner, "mine", NOW, task_id=task.id).title == "mine"
