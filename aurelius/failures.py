@@ -24,6 +24,7 @@ EXTRAS = {
     "anthropic": "ai", "openai": "ai",
     "psycopg": "postgres", "psycopg2": "postgres", "pgvector": "postgres",
 }
+OWN_PACKAGES = frozenset({"aurelius", "core", "cli", "bots", "migrations"})
 
 
 def explain(error: BaseException) -> str | None:
@@ -47,9 +48,15 @@ def _ours(error: BaseException) -> str | None:
 
 
 def _module(error: BaseException) -> str | None:
-    if isinstance(error, ModuleNotFoundError) and error.name:
-        return missing_extra(error.name)
-    return None
+    if not isinstance(error, ModuleNotFoundError) or not error.name:
+        return None
+    top = error.name.partition(".")[0]
+    if top in OWN_PACKAGES:
+        return None  # a module of Aurelius itself is missing: a bug
+    return missing_extra(top) or (
+        f"The installation is incomplete: the {top!r} module is missing. Reinstall "
+        'Aurelius (pip install --force-reinstall "aurelius").'
+    )
 
 
 def _kind(error: BaseException) -> str:

@@ -51,6 +51,8 @@ def without(
         ("rq,redis", ["worker", "--burst"], {"AURELIUS_REDIS_URL": "redis://127.0.0.1:1/0"},
          "redis"),
         ("redis,rq", ["task", "list"], {"AURELIUS_REDIS_URL": "redis://127.0.0.1:1/0"}, "redis"),
+        ("anthropic,openai", ["ask", "what should I write to my landlord"],
+         {"AURELIUS_ANTHROPIC_API_KEY": "sk-ant-test"}, "ai"),
         ("psycopg,psycopg2", ["task", "list"],
          {"AURELIUS_DATABASE_URL": "postgresql+psycopg://127.0.0.1:1/x"}, "postgres"),
     ],
@@ -63,6 +65,15 @@ def test_missing_extra_names_the_pip_command(
     lines = result.stderr.strip().splitlines()
     assert lines == [f'Error: This needs the optional "{extra}" extra: '
                      f'pip install "aurelius[{extra}]".'], result.stderr
+
+
+def test_a_missing_required_module_asks_for_a_reinstall(tmp_path: Path) -> None:
+    result = without("textual", "tui", tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: The installation is incomplete: the 'textual' module is missing. Reinstall "
+        'Aurelius (pip install --force-reinstall "aurelius").'
+    ]
 
 
 def test_bytes_that_are_not_utf8_in_argv(tmp_path: Path) -> None:
