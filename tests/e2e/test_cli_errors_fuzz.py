@@ -74,7 +74,7 @@ def sqlite_cli(tmp_path: Path, sqlite_template: Path,
     signal.signal(signal.SIGALRM, previous)
 
 
-FUZZ = settings(max_examples=150, deadline=None,
+FUZZ = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
