@@ -111,6 +111,11 @@ def _database(settings: Settings) -> Database:
     from aurelius.migrate import ensure_schema
     from core.db import make_engine
 
+    if not settings.database_url:  # the default file lives in Aurelius's own data dir
+        from aurelius.config_file import make_private_dir
+        from aurelius.settings import data_dir
+
+        make_private_dir(data_dir())
     engine = make_engine(settings.effective_database_url)
     ensure_schema(engine)
     return Database(engine)

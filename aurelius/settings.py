@@ -7,16 +7,19 @@ config dir (e.g. `~/.config/aurelius/config.toml`). `aurelius config set KEY VAL
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
+
+from aurelius import setting_checks as check
 
 APP_NAME = "aurelius"
 
@@ -69,14 +72,14 @@ class Settings(BaseSettings):
         env_ignore_empty=True,  # `KEY=` (as compose passes unset keys) means "not set"
     )
 
-    database_url: str = ""
+    database_url: check.DatabaseUrl = ""
     """SQLAlchemy URL of the database: `sqlite:///path.db` (default: `aurelius.db` in the data
     dir, created and migrated on first use) or `postgresql+psycopg://user:pass@host/db`."""
 
-    redis_url: str | None = None
+    redis_url: check.RedisUrl = None
     """Redis URL (`redis://host:6379/0`). When set, the cache, queue and event bus use Redis."""
 
-    timezone: str = Field(default_factory=system_timezone)
+    timezone: check.TimeZone = Field(default_factory=system_timezone)
     """Your IANA time zone (e.g. `Europe/Berlin`). Times are entered and shown in it."""
 
     dayfirst: bool = False
@@ -92,17 +95,14 @@ class Settings(BaseSettings):
     )
     """OpenAI API key (also read from `OPENAI_API_KEY`). Enables embeddings."""
 
-    anthropic_base_url: str | None = None
+    anthropic_base_url: check.HttpUrl = None
     """Anthropic API URL without `/v1` (a proxy, or a test stub); default: Anthropic's."""
 
-    openai_base_url: str | None = None
+    openai_base_url: check.HttpUrl = None
     """OpenAI-compatible API URL with `/v1`: OpenAI by default, or a local server such as
     Ollama (`http://localhost:11434/v1`), llama.cpp or vLLM (then no key is needed)."""
 
-    plan: str = "pro"
-    """Your plan, one of `ai_plans` (free, pro, team): its tiers, request limits and budget."""
-
-    ai_tiers: dict[str, list[str]] = Field(
+    ai_tiers: check.ModelChains = Field(
         default_factory=lambda: {
             "economy": ["anthropic:claude-haiku-4-5", "openai:gpt-4.1-mini"],
             "default": ["anthropic:claude-sonnet-4-6", "openai:gpt-4.1"],
@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     )
     """Per tier, the fallback chain of `provider:model` tried in order."""
 
-    ai_prices: dict[str, list[float]] = Field(
+    ai_prices: check.Prices = Field(
         default_factory=lambda: {
             "claude-haiku-4-5": [1.0, 5.0, 0.10],
             "claude-sonnet-4-6": [3.0, 15.0, 0.30],
@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     )
     """Plans: allowed tiers, AI requests per 24 hours, monthly budget (USD), requests a minute."""
 
+    plan: str = "pro"
+    """Your plan, one of `ai_plans` (free, pro, team): its tiers, request limits and budget."""
+
     ai_use_cases: dict[str, str] = Field(
         default_factory=lambda: {
             "classify": "economy", "extract": "economy", "chat": "economy",
@@ -141,10 +144,10 @@ class Settings(BaseSettings):
     )
     """Which tier each use case starts on; requests with several steps use `plan`."""
 
-    ai_timeout: float = 30.0
+    ai_timeout: check.Seconds = 30.0
     """Seconds to wait for a model before trying the next provider."""
 
-    ai_retries: int = 2
+    ai_retries: check.Retries = 2
     """Retries (with backoff) on 429, 5xx and timeouts before falling over to the next one."""
 
     embedding_model: str = "text-embedding-3-small"
@@ -153,7 +156,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     """Telegram bot token from @BotFather; enables `aurelius bot telegram` and the notifier."""
 
-    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_url: check.RequiredHttpUrl = "https://api.telegram.org/bot"
     """Bot API base as python-telegram-bot takes it (the token is appended); for a local
     Bot API server."""
 
@@ -170,29 +173,29 @@ class Settings(BaseSettings):
     """Slack signing secret; requests to the Slack routes of `aurelius serve` are checked
     against it."""
 
-    slack_base_url: str = "https://slack.com/api/"
+    slack_base_url: check.RequiredHttpUrl = "https://slack.com/api/"
     """Slack Web API base as slack_sdk takes it."""
 
-    bot_onboarding: str = "open"
+    bot_onboarding: Literal["open", "invite", "allowlist"] = "open"
     """Who may sign up from a chat: `open` (anyone), `invite` (only with a code from
     `aurelius link`), or `allowlist` (the ids in `bot_allowlist`)."""
 
     bot_allowlist: str = ""
     """Comma-separated Telegram/Slack user ids that may sign up under `allowlist`."""
 
-    bot_rate_per_minute: int = 20
+    bot_rate_per_minute: check.AtLeastOne = 20
     """Messages one chat account may send per minute before it is asked to slow down."""
 
-    workday_start: str = "09:00"
+    workday_start: check.ClockTime = "09:00"
     """Start of the working day; `cal free` looks for free time between start and end."""
 
-    workday_end: str = "18:00"
+    workday_end: check.ClockTime = "18:00"
     """End of the working day."""
 
-    now: str | None = None
+    now: check.PinnedNow = None
     """Pin the current time (ISO 8601; naive means in `timezone`) for reproducible runs."""
 
-    notify_webhook_url: str | None = None
+    notify_webhook_url: check.HttpUrl = None
     """Default webhook for notifications (JSON POST, HMAC-signed when a secret is set); used
     for people who have configured no channel of their own."""
 
@@ -202,7 +205,7 @@ class Settings(BaseSettings):
     smtp_host: str | None = None
     """SMTP server for e-mail notifications."""
 
-    smtp_port: int = 587
+    smtp_port: check.Port = 587
     """SMTP port."""
 
     smtp_username: str | None = None
@@ -211,62 +214,53 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     """SMTP password."""
 
-    smtp_from: str = "aurelius@localhost"
+    smtp_from: check.Email = "aurelius@localhost"
     """Sender address of notification e-mails."""
 
     smtp_starttls: bool = True
     """Upgrade the SMTP connection with STARTTLS."""
 
-    tick_seconds: float = 1.0
+    tick_seconds: check.Seconds = 1.0
     """How often the scheduler looks for due reminders and briefs."""
 
-    reminder_grace_minutes: int = 15
+    reminder_grace_minutes: check.Minutes = 15
     """After downtime, reminders overdue by less than this are sent (marked late); older ones
     go into a "missed while you were away" digest."""
 
-    workers: int = 4
+    workers: check.AtLeastOne = 4
     """Worker threads of the embedded job queue (`aurelius run`)."""
 
-    urgency_due: float = 12.0
+    urgency_due: check.Weight = 12.0
     """Urgency weight of due-date proximity (overdue by a week or more counts in full)."""
 
-    urgency_priority: float = 6.0
+    urgency_priority: check.Weight = 6.0
     """Urgency weight of priority; p1 counts in full, p2 0.65, p3 0.3, p4 nothing."""
 
-    urgency_age: float = 2.0
+    urgency_age: check.Weight = 2.0
     """Urgency weight of age; a task reaches the full weight at `urgency_age_max_days`."""
 
-    urgency_age_max_days: int = 365
+    urgency_age_max_days: check.Days = 365
     """Age in days at which the age term stops growing."""
 
-    urgency_tags: float = 1.0
+    urgency_tags: check.Weight = 1.0
     """Urgency weight of having tags (one tag 0.8, two 0.9, three or more in full)."""
 
-    urgency_project: float = 1.0
+    urgency_project: check.Weight = 1.0
     """Urgency weight of belonging to a project."""
 
-    @field_validator("timezone")
+    @field_validator("plan")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo
-
-        try:
-            ZoneInfo(value)
-        except (ValueError, KeyError, OSError):
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin"
-            ) from None
+    def _known_plan(cls, value: str, info: ValidationInfo) -> str:
+        plans = info.data.get("ai_plans") or {}
+        if plans and value not in plans:
+            raise ValueError(f"must be one of the plans in ai_plans: {', '.join(plans)}")
         return value
 
-    @field_validator("workday_start", "workday_end")
+    @field_validator("workday_end")
     @classmethod
-    def _clock_time(cls, value: str) -> str:
-        from datetime import time
-
-        try:
-            time.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a time of day like 09:00") from None
+    def _ends_after_start(cls, value: str, info: ValidationInfo) -> str:
+        if "workday_start" in info.data:
+            check.after(info.data["workday_start"], value)
         return value
 
     @property
@@ -282,28 +276,81 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
-        return init_settings, env_settings, toml
+        from aurelius import config_file  # it validates with this class: import late
+
+        given = _file_values.get()
+        if given is None:
+            return init_settings, env_settings, InitSettingsSource(settings_cls, config_file.read())
+        values, environment = given
+        file = InitSettingsSource(settings_cls, values)
+        return (init_settings, env_settings, file) if environment else (init_settings, file)
 
 
 SECRET_FIELDS = frozenset(
     name for name, field in Settings.model_fields.items() if field.annotation == SecretStr | None
 )
+# Set while settings are read from already parsed file values (`config show` on a file with
+# broken lines) instead of the file itself.
+_file_values: ContextVar[tuple[dict[str, Any], bool] | None] = ContextVar(
+    "file_values", default=None
+)
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Read the settings; a bad value becomes a `ConfigError` naming the setting to fix."""
+def load_settings(*, file_values: dict[str, Any] | None = None, **overrides: Any) -> Settings:
+    """Read the settings (the config file's content may be given as `file_values`); a bad
+    value becomes a `ConfigError` naming the setting and where it came from."""
     from pydantic import ValidationError
 
     from core.errors import ConfigError
 
     try:
-        return Settings(**overrides)
+        return read_settings(file_values, **overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(
-            f"Invalid configuration ({problems}). Check {config_path()} "
-            "and your AURELIUS_* environment variables."
-        ) from None
+        raise ConfigError(config_problem(exc)) from None
+
+
+def read_settings(
+    file_values: dict[str, Any] | None = None, *, environment: bool = True, **overrides: Any
+) -> Settings:
+    """Like `load_settings`, but invalid values raise pydantic's ValidationError;
+    `environment=False` validates the file's values alone."""
+    from pydantic_settings import SettingsError
+
+    from core.errors import ConfigError
+
+    token = _file_values.set(None if file_values is None else (file_values, environment))
+    try:
+        return Settings(**overrides)
+    except SettingsError as exc:
+        name = str(exc).partition('"')[2].partition('"')[0]
+        raise ConfigError(f"{origin(name)}: {name} must be JSON, e.g. "
+                          f"""AURELIUS_{name.upper()}='{{"economy": ["openai:gpt-4.1-mini"]}}'."""
+                          ) from None
+    finally:
+        _file_values.reset(token)
+
+
+def problems(exc: Any) -> list[tuple[str, str]]:
+    """(setting, reason) for each error of a ValidationError, worded for people."""
+    found = []
+    for err in exc.errors():
+        reason = err["msg"].replace("Value error, ", "").replace("Input should be", "must be")
+        found.append((str(err["loc"][0]) if err["loc"] else "settings", reason))
+    return found
+
+
+def origin(name: str) -> str:
+    """Where the value of setting `name` comes from, for an error message."""
+    from aurelius import config_file
+
+    variable = f"AURELIUS_{name.upper()}"
+    if os.environ.get(variable):
+        return variable
+    line = config_file.line_of(name)
+    return f"{config_path()} line {line}" if line else name
+
+
+def config_problem(exc: Any) -> str:
+    details = "; ".join(f"{origin(name)}: {name} {reason}" for name, reason in problems(exc))
+    return (f"Invalid configuration ({details}). Fix it with `aurelius config set KEY VALUE` "
+            "or in the environment; `aurelius config show` shows every setting.")

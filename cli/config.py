@@ -17,12 +17,15 @@ db_app = group("Database schema management.")
 
 @config_app.command("show")
 def show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every setting and its value (secrets hidden)."""
-    from aurelius.settings import config_path, load_settings
+    """Every setting and its value (secrets and passwords in URLs hidden)."""
+    from aurelius import config_file
+    from aurelius.settings import config_path
 
-    settings = load_settings()
+    settings, notes = config_file.readable()
     values = _visible(settings.model_dump())
-    values["database_url"] = _hide_password(settings.effective_database_url)
+    values["database_url"] = settings.effective_database_url
+    values = {key: _masked(value) for key, value in values.items()}
+    _warn(notes)
     if as_json:
         sys.stdout.write(json.dumps(values, indent=2, default=str) + "\n")
         return
@@ -37,9 +40,22 @@ def set_(key: str, value: str) -> None:
     from aurelius import config_file
     from aurelius.settings import SECRET_FIELDS, config_path
 
-    typed = config_file.set_value(key, value)
-    shown = "********" if key.replace("-", "_") in SECRET_FIELDS else typed
-    render.say(f"Set {key} = {shown} in {config_path()}.")
+    change = config_file.set_value(key, value)
+    _warn(change.notes)
+    shown = "********" if change.name in SECRET_FIELDS else _masked(change.value)
+    render.say(f"Set {change.name} = {shown} in {config_path()}.")
+
+
+@config_app.command("unset")
+def unset(key: str) -> None:
+    """Remove a setting from the config file (its default or environment value applies)."""
+    from aurelius import config_file
+    from aurelius.settings import config_path
+
+    removed = config_file.unset(key)
+    name = config_file.known_name(key)
+    render.say(f"Removed {name} from {config_path()}." if removed
+               else f"{name} is not set in {config_path()}.")
 
 
 @config_app.command("path")
@@ -77,10 +93,15 @@ def current() -> None:
     render.say(current_revision(make_engine(load_settings().effective_database_url)) or "empty")
 
 
-def _hide_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
+def _masked(value: Any) -> Any:
+    from core.redaction import mask_credentials
 
-    return make_url(url).render_as_string(hide_password=True)
+    return mask_credentials(value) if isinstance(value, str) else value
+
+
+def _warn(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(f"Warning: {_masked(note)}.", err=True)
 
 
 def _visible(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,14 +12,9 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks
-from cli.app import AureliusGroup
+from cli.app import group
 
-app = typer.Typer(
-    help="Aurelius, your chief of staff: tasks, calendar, reminders, briefs and an assistant.",
-    cls=AureliusGroup,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
+app = group("Aurelius, your chief of staff: tasks, calendar, reminders, briefs and an assistant.")
 app.add_typer(tasks.app, name="task")
 app.add_typer(calendar.app, name="cal")
 app.add_typer(reminders.app, name="remind")

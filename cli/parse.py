@@ -42,7 +42,7 @@ def parse(
 
     settings = _settings()
     zone = tz or settings.timezone
-    moment = datetime.fromisoformat(now) if now else datetime.now().astimezone()
+    moment = _moment(now, zone)
     parsed = understand(text, moment, zone, dayfirst=settings.dayfirst)
     if as_json:
         slots = {key: _jsonable(value) for key, value in parsed.slots.items()}
@@ -74,6 +74,17 @@ def _show(intent: str, confidence: float, slots: dict[str, object], zone: str) -
         else:
             shown = str(value)
         render.say(f"{key:<11} {shown}")
+
+
+def _moment(now: str | None, zone: str) -> datetime:
+    """--now as an option value like any other (ISO 8601 or a phrase), read in `zone`."""
+    from core.nlu.options import parse_when
+    from core.timeutil import day_bounds
+
+    if not now:
+        return datetime.now().astimezone()
+    value = parse_when(now, datetime.now().astimezone(), zone)
+    return value if isinstance(value, datetime) else day_bounds(value, zone)[0]
 
 
 def _jsonable(value: object) -> object:

@@ -64,8 +64,22 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], emp
         _line(columns, widths),
         _line(["─" * w for w in widths], widths),
     ]
-    lines.extend(_line(row, widths) for row in rows)
+    for row in rows:
+        lines.extend(_wrapped(row, widths))
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _wrapped(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+    """One row; a last column that is too wide goes on over the next lines (words kept
+    whole), so an explanation is never cut off."""
+    import textwrap
+
+    *first, last = (str(cell) for cell in cells)
+    if _width(last) <= widths[-1]:
+        return [_line(cells, widths)]
+    pieces = textwrap.wrap(last, widths[-1]) or [last]
+    blank = [""] * len(first)
+    return [_line([*first, pieces[0]], widths), *(_line([*blank, p], widths) for p in pieces[1:])]
 
 
 def _fit(widths: list[int], room: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +34,17 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 
 def _ensure_sqlite_folder(url: str) -> None:
+    """The file's folder (0700 when created here) and the file itself, private (0600):
+    SQLite gives its -wal and -shm files the database file's permissions."""
     path = url.split(":///", 1)[-1].split("?", 1)[0]
-    if path and path != ":memory:":
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    file = Path(path).expanduser()
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(file, os.O_RDWR | os.O_CREAT, 0o600))
+    for private in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        if private.exists() and private.stat().st_mode & 0o077:
+            private.chmod(0o600)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

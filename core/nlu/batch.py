@@ -34,6 +34,9 @@ def _one(line: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"Line is not valid JSON ({exc.msg}); send one JSON "
                                      "object per line."}
+    except RecursionError:
+        return {"id": None, "error": "Line is nested too deeply; send one flat JSON object "
+                                     "per line."}
     if not isinstance(case, dict):
         return {"id": None, "error": 'Each line must be a JSON object like {"id": ..., '
                                      '"text": ..., "now": ..., "tz": ...}.'}

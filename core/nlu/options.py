@@ -22,7 +22,11 @@ from core.nlu.lazy import lazy
 from core.nlu.lexicon import normalise
 from core.nlu.pieces import Context
 from core.nlu.titles import extend_left
+from core.redaction import shorten
 from core.timeutil import localize
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+LONGEST_MINUTES = 366 * 24 * 60
 
 _ISO_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
 _FILLER = lazy(r"\b(?:on|at|by|due|for|the|in|from|starting|until|before|around)\b|[,.]")
@@ -43,9 +47,17 @@ def parse_when(text: str, now: datetime, tz: str) -> date | datetime:
     norm = normalise(value).norm
     when = temporal.extract(norm, Context(times.aware_now(now, tz), tz))
     if when.point is None or not _covered(norm, when):
-        raise Invalid(f"Cannot read {text!r} as a date or time; use e.g. 2026-12-01, "
+        raise Invalid(f"Cannot read {shorten(text)!r} as a date or time; use e.g. 2026-12-01, "
                       "'2026-12-01 09:30', 'friday 5pm', 'tomorrow' or 'in 2 hours'.")
-    return when.point
+    return _in_range(when.point)
+
+
+def _in_range(value: date | datetime) -> date | datetime:
+    """Years far off are typos, and would overflow time arithmetic (a week view, a zone)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise Invalid(f"Dates must fall between the years {FIRST_YEAR} and {LAST_YEAR}; "
+                      "check the year.")
+    return value
 
 
 def _check_zone(tz: str) -> None:
@@ -59,7 +71,7 @@ def _check_zone(tz: str) -> None:
 def _iso(value: str, tz: str) -> date | datetime | None:
     if _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            return _in_range(date.fromisoformat(value))
         except ValueError:
             raise Invalid(f"{value!r} is not a real date; check the month and day "
                           "(YYYY-MM-DD).") from None
@@ -70,6 +82,7 @@ def _iso(value: str, tz: str) -> date | datetime | None:
     except ValueError:
         raise Invalid(f"Cannot read {value!r} as an ISO date-time; use e.g. "
                       "'2026-12-03 09:00' or 2026-12-03T09:00+01:00.") from None
+    _in_range(parsed)
     if parsed.tzinfo is None:
         return localize(parsed, tz)
     return parsed.astimezone(times.zone(tz))
@@ -94,8 +107,10 @@ def parse_duration(text: str) -> timedelta:
         m = _duration_rule[0].fullmatch(normalise(value).norm)
         minutes = duration_minutes(m) if m else None
     if minutes is None or minutes <= 0:
-        raise Invalid(f"Cannot read {text!r} as a duration; use e.g. 45m, 1h30m, 2h, "
-                      "'90 minutes' or 'half an hour'.")
+        raise Invalid(f"Cannot read {shorten(text)!r} as a duration; use e.g. 45m, 1h30m, "
+                      "2h, '90 minutes' or 'half an hour'.")
+    if minutes > LONGEST_MINUTES:
+        raise Invalid(f"A duration can be at most {LONGEST_MINUTES // 1440} days.")
     return timedelta(minutes=minutes)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import recurrence
 from core.db import Database
-from core.errors import Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound
 from core.models import Event, EventException
 from core.ports import Clock
 from core.services import journal
@@ -149,9 +149,7 @@ class CalendarService:
                 session.delete(event)
                 return f"Deleted event #{event_id} {event.title!r}."
             original = _occurrence_start(session, event, occurrence)
-            session.add(
-                EventException(event_id=event.id, occurrence_start=original, cancelled=True)
-            )
+            _cancel(session, event, original)
             return f"Cancelled the occurrence of {event.title!r} on {original.date()}."
 
     def move(
@@ -216,6 +214,19 @@ def _expand(session: Session, event: Event, start: datetime, end: datetime) -> I
             and change.new_end > start
         ):
             yield _view(event, change.new_start, change.new_end, moved=True)
+
+
+def _cancel(session: Session, event: Event, original: datetime) -> None:
+    """Cancel one occurrence (a moved one too); cancelling it again is refused plainly."""
+    known = session.scalar(select(EventException).where(
+        EventException.event_id == event.id, EventException.occurrence_start == original))
+    if known is None:
+        session.add(EventException(event_id=event.id, occurrence_start=original, cancelled=True))
+    elif known.cancelled:
+        raise Conflict(f"The occurrence of {event.title!r} on {original.date()} is already "
+                       "cancelled.")
+    else:
+        known.cancelled = True
 
 
 def _occurrence_start(session: Session, event: Event, when: datetime) -> datetime:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core import recurrence
 from core.db import Database, emit
 from core.errors import Invalid, NotFound
-from core.models import Delivery, Reminder
+from core.models import Delivery, Event, Reminder, Task
 from core.models.delivery import ACKNOWLEDGED, PENDING, SENDING, SENT
 from core.models.reminder import CANCELLED, SCHEDULED
 from core.ports import Clock
@@ -44,6 +44,8 @@ class ReminderService:
         if at.tzinfo is None:
             raise Invalid("A reminder time needs a zone.")
         with self.db.transaction() as session:
+            _check_owned(session, user_id, Task, task_id, "task")
+            _check_owned(session, user_id, Event, event_id, "event")
             tz = user_timezone(session, user_id)
             if recurrence_rule:
                 recurrence.rule_for(recurrence_rule, at.astimezone(zone(tz)).replace(tzinfo=None))
@@ -131,3 +133,14 @@ def _view(reminder: Reminder) -> ReminderView:
         requires_ack=reminder.requires_ack,
         urgent=reminder.urgent,
     )
+
+
+def _check_owned(session: Session, user_id: int, model: type[Task] | type[Event],
+                 ident: int | None, noun: str) -> None:
+    """A reminder may point only at the user's own task or event."""
+    if ident is None:
+        return
+    owner = session.scalar(select(model.user_id).where(model.id == ident))
+    if owner != user_id:
+        listing = "task list" if noun == "task" else "cal agenda"
+        raise NotFound(f"No {noun} #{ident}; see `aurelius {listing}`.")
