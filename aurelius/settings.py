@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """Redis URL (`redis://host:6379/0`). When set, the cache, queue and event bus use Redis."""
 
+    redis_timeout: float = Field(default=0.25, gt=0, le=30)
+    """Seconds to wait for Redis to connect or answer before using the embedded stand-ins
+    (a Redis on your network answers in about a millisecond)."""
+
     timezone: str = Field(default_factory=system_timezone)
     """Your IANA time zone (e.g. `Europe/Berlin`). Times are entered and shown in it."""
 
@@ -143,6 +147,10 @@ class Settings(BaseSettings):
 
     ai_timeout: float = 30.0
     """Seconds to wait for a model before trying the next provider."""
+
+    ai_turn_seconds: float = Field(default=30.0, gt=0, le=600)
+    """The longest one assistant turn waits for models, retries and fail-over included;
+    after it, the offline parser answers."""
 
     ai_retries: int = 2
     """Retries (with backoff) on 429, 5xx and timeouts before falling over to the next one."""

@@ -41,19 +41,9 @@ def worker(
     simple: Annotated[bool, typer.Option(help="Run jobs in this process (no fork).")] = False,
 ) -> None:
     """An RQ worker on Redis (AURELIUS_REDIS_URL); run as many as you need."""
-    from rq import SimpleWorker, Worker
+    from aurelius.workers.rq_worker import work
 
-    from aurelius.adapters.rq_queue import QUEUE
-    from core.errors import ConfigError
-
-    services = context.services()
-    if not services.settings.redis_url:
-        raise ConfigError(
-            "`aurelius worker` needs Redis: set AURELIUS_REDIS_URL. Without it, "
-            "`aurelius run` does the work in one process."
-        )
-    kind = SimpleWorker if simple else Worker
-    kind([QUEUE], connection=services.queue.connection).work(burst=burst)  # type: ignore[attr-defined]
+    work(context.services(), burst=burst, simple=simple)
 
 
 def scheduler() -> None:

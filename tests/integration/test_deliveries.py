@@ -79,6 +79,7 @@ def test_daily_reminder_keeps_local_time_across_both_dst_switches(
         "America/New_York": datetime(2026, 10, 30, 8),
     }
     for first in (spring[tz], autumn[tz]):
+        clock.instant = at(first, tz) - timedelta(hours=1)
         reminder = services.reminders.add(
             user, f"Pills {first:%b}", at(first, tz), recurrence_rule="FREQ=DAILY;COUNT=4"
         )
@@ -100,6 +101,7 @@ def test_daily_reminder_keeps_local_time_across_both_dst_switches(
 def test_gap_time_fires_at_first_valid_instant_and_overlap_fires_once(
     services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
 ) -> None:
+    clock.instant = at(datetime(2026, 3, 27))
     services.reminders.add(
         user_id, "Gap", at(datetime(2026, 3, 28, 2, 30)), recurrence_rule="FREQ=DAILY;COUNT=3"
     )
@@ -127,11 +129,13 @@ def test_gap_time_fires_at_first_valid_instant_and_overlap_fires_once(
 def test_after_downtime_recent_are_late_and_old_are_in_a_digest(
     services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
 ) -> None:
+    clock.instant = NOW - timedelta(hours=4)  # set before `aurelius run` went down
     services.reminders.add(user_id, "Recent", NOW - timedelta(minutes=5))
     services.reminders.add(user_id, "Old", NOW - timedelta(hours=3))
     services.reminders.add(
         user_id, "Hourly", NOW - timedelta(hours=2, minutes=5), recurrence_rule="FREQ=HOURLY"
     )
+    clock.instant = NOW
     deliver_all(services.deliveries)
     titles = transcript.titles
     assert "Recent (late)" in titles and "Hourly (late)" in titles
