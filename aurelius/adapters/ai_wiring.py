@@ -63,7 +63,8 @@ def ai_config(settings: Settings) -> AIConfig:
 
     config = build_config(settings.ai_tiers, settings.ai_prices, settings.ai_plans,
                           settings.plan, settings.ai_use_cases)
-    return replace(config, retries=max(settings.ai_retries, 0))
+    return replace(config, retries=max(settings.ai_retries, 0),
+                   turn_seconds=settings.ai_turn_seconds)
 
 
 def chat_models(settings: Settings) -> dict[str, ChatModel]:
