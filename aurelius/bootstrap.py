@@ -157,7 +157,7 @@ def _notifiers(settings: Settings) -> dict[str, Notifier]:
 
     secret = settings.notify_webhook_secret
     found: dict[str, Notifier] = {
-        "terminal": TerminalNotifier(),
+        "terminal": TerminalNotifier(settings.timezone),
         "webhook": WebhookNotifier(
             settings.notify_webhook_url, secret.get_secret_value() if secret else None
         ),

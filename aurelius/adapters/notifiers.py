@@ -25,7 +25,10 @@ DELIVERY_HEADER = "X-Aurelius-Delivery"
 
 class TerminalNotifier:
     """A desktop notification where one can be shown, else a line on the running process's
-    standard output (`aurelius run` in a terminal)."""
+    standard output (`aurelius run` in a terminal), stamped in the user's zone."""
+
+    def __init__(self, tz: str = "UTC") -> None:
+        self.tz = tz
 
     def send(self, address: Address, note: Note) -> None:
         if shutil.which("notify-send") and _has_display():
@@ -34,9 +37,13 @@ class TerminalNotifier:
                 check=False,
                 timeout=5,
             )
-        stamp = time.strftime("%H:%M:%S")
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        stamp = datetime.now(ZoneInfo(self.tz)).strftime("%H:%M:%S")
+        clear = "\r\x1b[K" if sys.stdout.isatty() else ""  # over `run`'s "next:" line
         sys.stdout.write(
-            f"\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
+            f"{clear}\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
         )
         sys.stdout.flush()
 
