@@ -52,7 +52,7 @@ def statuses(
             due = reminder.next_at is not None and reminder.next_at <= now
             found[reminder.id] = Status(DUE if due else SCHEDULED)
         elif reminder.id in latest:
-            found[reminder.id] = _from_deliveries(session, latest[reminder.id], tz)
+            found[reminder.id] = _from_deliveries(session, latest[reminder.id], tz, now)
         else:
             found[reminder.id] = Status(reminder.status)
     return found
@@ -70,7 +70,9 @@ def _last_occurrence_deliveries(session: Session, ids: list[int]) -> dict[int, l
     return latest
 
 
-def _from_deliveries(session: Session, rows: list[Delivery], tz: str | None) -> Status:
+def _from_deliveries(
+    session: Session, rows: list[Delivery], tz: str | None, now: datetime
+) -> Status:
     present = {row.state for row in rows}
     name = next(shown for state, shown in PRECEDENCE if state in present)
     if tz is None:
@@ -80,13 +82,13 @@ def _from_deliveries(session: Session, rows: list[Delivery], tz: str | None) -> 
         return Status(name, f"{failed.attempts} tries on {failed.channel_kind}: "
                             f"{failed.last_error or 'no answer'}")
     if name == states.MISSED:
-        return Status(name, _digest(session, rows, tz))
+        return Status(name, _digest(session, rows, tz, now))
     return Status(name)
 
 
-def _digest(session: Session, rows: list[Delivery], tz: str) -> str | None:
+def _digest(session: Session, rows: list[Delivery], tz: str, now: datetime) -> str | None:
     keys = [str(r.payload.get("digest")) for r in rows if r.payload and r.payload.get("digest")]
     digest = session.scalars(select(Delivery).where(Delivery.key.in_(keys))).first()
     if digest is None:
         return None
-    return f"in the missed digest of {format_when(digest.occurrence_at, tz)} ({digest.state})"
+    return f"in the missed digest of {format_when(digest.occurrence_at, tz, now)} ({digest.state})"
