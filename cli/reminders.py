@@ -82,7 +82,8 @@ def list_(
 
 
 def _status(reminder: ReminderView) -> str:
-    return f"{reminder.status}: {reminder.status_detail}" if reminder.status_detail else reminder.status
+    detail = reminder.status_detail
+    return f"{reminder.status}: {detail}" if detail else reminder.status
 
 
 @app.command("cancel")

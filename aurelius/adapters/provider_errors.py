@@ -7,7 +7,6 @@ from contextlib import contextmanager
 
 from core.errors import ConfigError, ProviderUnavailable
 
-
 # What reading a reply that is not the documented shape raises (a 200 with an HTML page,
 # JSON of another API, fields missing): the SDKs build responses without validating them.
 MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)

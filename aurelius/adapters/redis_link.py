@@ -11,7 +11,6 @@ Redis without paying its timeout again.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -70,9 +69,10 @@ class RedisLink:
         """`action(redis)`, or `fallback()` when Redis is down or fails now."""
         if not self.up():
             return fallback()
+        errors = _errors()
         try:
             result = action(self.client())
-        except (OSError, *_redis_errors()) as error:
+        except errors as error:
             self.failed(error)
             return fallback()
         self.succeeded()
@@ -120,10 +120,11 @@ class RedisLink:
             pass
 
 
-def _redis_errors() -> tuple[type[Exception], ...]:
+def _errors() -> tuple[type[Exception], ...]:
+    """What a Redis that is down raises: redis-py's errors, or the socket's own."""
     from redis.exceptions import RedisError
 
-    return (RedisError,)
+    return (RedisError, OSError)
 
 
 def _reason(error: BaseException) -> str:

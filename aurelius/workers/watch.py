@@ -43,7 +43,7 @@ class RunWatch:
     def __init__(self, services: Services, user_id: int, stream: TextIO) -> None:
         self.services, self.user_id, self.stream = services, user_id, stream
         self.tty = stream.isatty()
-        self.shown: tuple[int, datetime] | None | str = "nothing yet"
+        self.shown: tuple[int, datetime] | str | None = "nothing yet"
         self.reported = self._failed_ids()  # failures from before this run were reported then
 
     def write(self, text: str) -> None:

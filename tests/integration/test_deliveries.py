@@ -40,6 +40,12 @@ def deliver_all(deliveries: DeliveryService) -> list[str]:
     return [deliveries.send(delivery_id) for delivery_id in deliveries.plan()]
 
 
+def webhook_then_email(services: Services, user_id: int) -> None:
+    """A webhook that is down, then e-mail: where a failure escalates to."""
+    services.channels.add(user_id, "webhook", "https://hooks.example/down")
+    services.channels.add(user_id, "email", "me@example.com")
+
+
 def at(wall: datetime, tz: str = ZONE) -> datetime:
     return localize(wall, tz)
 
@@ -188,8 +194,7 @@ def test_unacknowledged_reminder_escalates_to_the_next_channel(
 def test_failures_are_retried_with_backoff_then_escalated(
     services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
 ) -> None:
-    services.channels.add(user_id, "webhook", "https://hooks.example/down")
-    services.channels.add(user_id, "email", "me@example.com")
+    webhook_then_email(services, user_id)
     services.reminders.add(user_id, "Renew passport", NOW)
     transcript.failures = 1
     assert deliver_all(services.deliveries) == ["pending"]
@@ -292,8 +297,7 @@ def test_failed_after_every_retry_shows_failed_and_tells_the_next_channel(
 ) -> None:
     from aurelius.workers.status import collect
 
-    services.channels.add(user_id, "webhook", "https://hooks.example/down")
-    services.channels.add(user_id, "email", "me@example.com")
+    webhook_then_email(services, user_id)
     services.reminders.add(user_id, "Renew passport", NOW)
     transcript.failures = 5  # every attempt on the webhook; the e-mail then works
     for minute in range(20):
