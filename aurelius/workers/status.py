@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from core.errors import NotFound, ProviderUnavailable
-from core.models import Delivery, JobRecord, Lease, Reminder, User
+from core.models import Delivery, JobRecord, Lease, Reminder
 from core.models.reminder import SCHEDULED
 from core.services.reminder_status import statuses
 from core.timeutil import format_when
@@ -90,16 +90,12 @@ def _unreachable(services: Services) -> Any:
 
 def _database(services: Services) -> dict[str, Any]:
     """Deliveries by state, reminders by status (the same words as `remind list --all`),
-    times in each user's current zone."""
-    now = services.clock.now()
+    times in the zone configured now."""
+    now, tz = services.clock.now(), services.settings.timezone
     with services.db.transaction() as session:
         counted = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
-        upcoming = session.execute(
-            select(Reminder, User.timezone)
-            .join(User, User.id == Reminder.user_id)
-            .where(Reminder.status == SCHEDULED)
-            .order_by(Reminder.next_at)
-            .limit(5)
+        upcoming = session.scalars(
+            select(Reminder).where(Reminder.status == SCHEDULED).order_by(Reminder.next_at).limit(5)
         ).all()
         lease = session.get(Lease, "scheduler")
         return {
@@ -107,12 +103,12 @@ def _database(services: Services) -> dict[str, Any]:
             "reminders": _reminder_counts(session, now),
             "next reminders": [
                 f"#{r.id} {r.title} at {format_when(r.next_at, tz, now)}"
-                for r, tz in upcoming
+                for r in upcoming
                 if r.next_at
             ],
             "scheduler": {
                 "leader": lease.holder if lease else "none",
-                "lease until": lease.expires_at.isoformat() if lease else "-",
+                "lease until": format_when(lease.expires_at, tz, now) if lease else "-",
             },
         }
 

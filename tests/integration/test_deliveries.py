@@ -3,6 +3,7 @@ quiet hours, escalation, retries, abandoned claims, briefs."""
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -335,7 +336,10 @@ def test_missed_reminders_say_missed_and_name_the_digest_in_the_current_zone(
         "in the missed digest of Tue 10 Mar 04:00 America/New_York (sent)"
     )
     assert shown["Later"].remind_at.isoformat() == "2026-03-10T07:00:00-04:00"
-    report = collect(services)
+    moved = dataclasses.replace(  # `jobs status` in a new process reads the new setting
+        services, settings=services.settings.model_copy(update={"timezone": "America/New_York"})
+    )
+    report = collect(moved)
     assert report["reminders"] == {"missed": 1, "scheduled": 1}
     assert report["deliveries"]["missed"] == 1
     assert report["next reminders"] == [f"#{shown['Later'].id} Later at Tue 10 Mar 07:00 "
