@@ -73,6 +73,7 @@ def test(
     target: Annotated[str, typer.Argument(help="Override the target")] = "",
 ) -> None:
     """Send a test notification through one channel now."""
+    from core.errors import ProviderUnavailable
     from core.ports import Address, Note
 
     services = context.services()
@@ -82,12 +83,15 @@ def test(
             f"no sender for {kind!r}; available: {', '.join(services.notifiers)}"
         )
     configured = {c.kind: c.target for c in services.channels.list(context.user_id())}
-    notifier.send(
-        Address(kind, target or configured.get(kind, "")),
-        Note(
-            title="Aurelius test notification", body="If you can read this, it works.", kind="test"
-        ),
-    )
+    note = Note("Aurelius test notification", "If you can read this, it works.", kind="test")
+    try:
+        notifier.send(Address(kind, target or configured.get(kind, "")), note)
+    except Exception as error:  # any channel failure: one line saying what failed, no traceback
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise ProviderUnavailable(
+            f"Could not send via {kind}: {reason}. Check the channel "
+            "(`aurelius notify channels`) and its settings."
+        ) from None
     render.say(f"Sent a test notification via {kind}.")
 
 

@@ -109,3 +109,14 @@ def test_run_says_what_it_delivers_next(isolated_home: Path) -> None:
     assert lines[0].startswith("Aurelius is running (Europe/Berlin)")
     assert lines[1] == "next: 'stretch' in 58 s (Tue 10 Mar 09:00 Europe/Berlin)\n"
     assert running.returncode == 0 and "Stopped." in out and "Traceback" not in err
+
+
+def test_notify_test_against_a_channel_that_is_down_says_so_in_one_line(run: Run) -> None:
+    import socket
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    failed = run("notify", "test", "webhook", f"http://127.0.0.1:{port}/hook", ok=False)
+    (line,) = failed.stderr.strip().splitlines()
+    assert line.startswith("Error: Could not send via webhook:") and "refused" in line
