@@ -109,10 +109,7 @@ class Gateway:
         for ref in chain:
             breaker = self.breakers[ref.provider]
             if self._left(call) <= 0:
-                seconds = self.config.turn_seconds
-                return self._offline(call, Route(OFFLINE, (*chosen.notices,
-                                                           TOO_SLOW.format(seconds=seconds))),
-                                     on_text)
+                break
             if not breaker.allows():
                 continue
             started = self.monotonic()
@@ -130,7 +127,9 @@ class Gateway:
                                 result.usage, started, OK, call.data_kinds)
             return Answer(result, ref.provider, result.model or ref.model, chosen.tier,
                           chosen.notices, provider_ms=spent)
-        return self._offline(call, Route(OFFLINE, (*chosen.notices, ALL_DOWN)), on_text)
+        late = self._left(call) <= 0
+        notice = TOO_SLOW.format(seconds=self.config.turn_seconds) if late else ALL_DOWN
+        return self._offline(call, Route(OFFLINE, (*chosen.notices, notice)), on_text)
 
     def _left(self, call: GatewayCall) -> float:
         return (call.deadline or 0.0) - self.monotonic()

@@ -196,9 +196,9 @@ def test_a_200_that_is_not_a_reply_falls_back_offline_with_a_usage_record(
     assert _usage_rows(services) == [(vendor, "error"), ("offline", "ok")]
 
 
-@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize(("stream", "both"), [(False, True), (True, True), (False, False)])
 def test_a_hanging_provider_costs_one_turn_budget_whatever_the_retries(
-    services: Services, user_id: int, stream: bool
+    services: Services, user_id: int, stream: bool, both: bool
 ) -> None:
     import time
 
@@ -206,10 +206,11 @@ def test_a_hanging_provider_costs_one_turn_budget_whatever_the_retries(
     from tests.stubs.blackhole import BlackHole
 
     with BlackHole() as hole:
+        second = ({"openai_api_key": "k", "openai_base_url": f"http://127.0.0.1:{hole.port}/v1"}
+                  if both else {})
         ai = ai_with(services, None, anthropic_api_key="k",
                      anthropic_base_url=f"http://127.0.0.1:{hole.port}",
-                     openai_api_key="k", openai_base_url=f"http://127.0.0.1:{hole.port}/v1",
-                     ai_timeout=60.0, ai_retries=5, ai_turn_seconds=0.6)
+                     ai_timeout=60.0, ai_retries=5, ai_turn_seconds=0.6, **second)
         started = time.monotonic()
         reply = ai.assistant.ask(user_id, "summarise my week and then plan it",
                                  on_text=(lambda _: None) if stream else None)
