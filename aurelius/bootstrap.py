@@ -10,7 +10,7 @@ import getpass
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
@@ -27,6 +27,9 @@ from core.services.reminders import ReminderService
 from core.services.tasks import TaskService
 from core.services.urgency import UrgencyCoefficients
 from core.services.users import UserService
+
+if TYPE_CHECKING:
+    from aurelius.adapters.redis_link import RedisLink
 
 
 @dataclass
@@ -69,13 +72,14 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         return overrides[name] if name in overrides else build()
 
     clock: Clock = part("clock", lambda: _clock(settings))
-    bus: EventBus = part("bus", lambda: _bus(settings))
+    link = redis_link(settings)
+    bus: EventBus = part("bus", lambda: _bus(link))
     db: Database = part("db", lambda: _database(settings))
     db.bus = bus  # changes are announced once committed
     tasks = part("tasks", lambda: TaskService(db, clock, _weights(settings)))
     calendar = part("calendar", lambda: CalendarService(db, clock, _workday(settings)))
     reminders = part("reminders", lambda: ReminderService(db, clock))
-    ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders))
+    ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders, link))
     briefings = part(
         "briefings",
         lambda: BriefingService(db, tasks, calendar, reminders, BriefSummarizer(ai.gateway)),
@@ -101,7 +105,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         briefings=briefings,
         notifiers=notifiers,
         deliveries=deliveries,
-        queue=part("queue", lambda: _queue(settings)),
+        queue=part("queue", lambda: _queue(settings, link)),
         bus=bus,
         ai=ai,
     )
@@ -158,7 +162,7 @@ def _notifiers(settings: Settings) -> dict[str, Notifier]:
 
     secret = settings.notify_webhook_secret
     found: dict[str, Notifier] = {
-        "terminal": TerminalNotifier(),
+        "terminal": TerminalNotifier(settings.timezone),
         "webhook": WebhookNotifier(
             settings.notify_webhook_url, secret.get_secret_value() if secret else None
         ),
@@ -191,22 +195,40 @@ def _default_channels(settings: Settings) -> tuple[Address, ...]:
     return (Address("webhook"),) if settings.notify_webhook_url else (DEFAULT,)
 
 
-def _queue(settings: Settings) -> JobQueue:
-    if settings.redis_url:
+def _queue(settings: Settings, link: RedisLink | None) -> JobQueue:
+    if link:
         from aurelius.adapters.rq_queue import RQQueue
 
-        return RQQueue(settings.redis_url)
+        return RQQueue(link, lambda: _local_queue(settings))
+    return _local_queue(settings)
+
+
+def _local_queue(settings: Settings) -> JobQueue:
     from aurelius.adapters.local_queue import InProcessQueue
     from aurelius.workers.jobs import record_failure
 
     return InProcessQueue(settings.workers, on_failure=record_failure)
 
 
-def _bus(settings: Settings) -> EventBus:
-    if settings.redis_url:
+def _bus(link: RedisLink | None) -> EventBus:
+    if link:
         from aurelius.adapters.bus import RedisBus
 
-        return RedisBus(settings.redis_url)
+        return RedisBus(link)
     from aurelius.adapters.bus import InProcessBus
 
     return InProcessBus()
+
+
+def redis_link(settings: Settings) -> RedisLink | None:
+    """The one guarded Redis connection the cache, queue and bus share (None without Redis)."""
+    if not settings.redis_url:
+        return None
+    import hashlib
+
+    from aurelius.adapters.redis_link import RedisLink
+    from aurelius.settings import data_dir
+
+    tag = hashlib.sha256(settings.redis_url.encode()).hexdigest()[:12]
+    marker = data_dir() / f"redis-unreachable-{tag}"
+    return RedisLink(settings.redis_url, settings.redis_timeout, marker=marker)

@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     redis_url: check.RedisUrl = None
     """Redis URL (`redis://host:6379/0`). When set, the cache, queue and event bus use Redis."""
 
+    redis_timeout: float = Field(default=0.25, gt=0, le=30)
+    """Seconds to wait for Redis to connect or answer before using the embedded stand-ins
+    (a Redis on your network answers in about a millisecond)."""
+
     timezone: check.TimeZone = Field(default_factory=system_timezone)
     """Your IANA time zone (e.g. `Europe/Berlin`). Times are entered and shown in it."""
 
@@ -146,6 +150,10 @@ class Settings(BaseSettings):
 
     ai_timeout: check.Seconds = 30.0
     """Seconds to wait for a model before trying the next provider."""
+
+    ai_turn_seconds: float = Field(default=30.0, gt=0, le=600)
+    """The longest one assistant turn waits for models, retries and fail-over included;
+    after it, the offline parser answers."""
 
     ai_retries: check.Retries = 2
     """Retries (with backoff) on 429, 5xx and timeouts before falling over to the next one."""

@@ -15,25 +15,38 @@ app = group("Background jobs: status of queues, workers, failures and deliveries
 
 
 def run() -> None:
-    """Run everything in this process: scheduler and worker threads, no servers needed."""
+    """Run everything in this process: scheduler and worker threads, no servers needed.
+    It shows what it delivers next and when, and every delivery that failed."""
+    import sys
+
     from aurelius.workers import runtime
     from aurelius.workers.scheduler import Scheduler
+    from aurelius.workers.watch import RunWatch, follow
 
     services = context.services()
     if services.settings.redis_url:
         render.say("AURELIUS_REDIS_URL is set: jobs go to Redis; start `aurelius worker` too.")
     runtime.use(services)
-    start = getattr(services.queue, "start", None)
-    if start:
-        start()
+    _call(services.queue, "start")
     render.say(
         f"Aurelius is running ({context.timezone()}); reminders and briefs are delivered. "
         "Ctrl-C stops."
     )
-    Scheduler(services).run(_stop_on_signals())
-    stop = getattr(services.queue, "stop", None)
-    if stop:
-        stop()
+    stop = _stop_on_signals()
+    scheduling = threading.Thread(target=Scheduler(services).run, args=(stop,), daemon=True)
+    scheduling.start()
+    watch = RunWatch(services, context.user_id(), sys.stdout)
+    follow(watch, stop, services.settings.tick_seconds)
+    scheduling.join(timeout=15)
+    _call(services.queue, "stop")
+    render.say("\nStopped.")
+
+
+def _call(queue: object, method: str) -> None:
+    """Start or stop a queue that has threads (the embedded one, RQ's stand-in)."""
+    found = getattr(queue, method, None)
+    if found:
+        found()
 
 
 def worker(
@@ -41,19 +54,9 @@ def worker(
     simple: Annotated[bool, typer.Option(help="Run jobs in this process (no fork).")] = False,
 ) -> None:
     """An RQ worker on Redis (AURELIUS_REDIS_URL); run as many as you need."""
-    from rq import SimpleWorker, Worker
+    from aurelius.workers.rq_worker import work
 
-    from aurelius.adapters.rq_queue import QUEUE
-    from core.errors import ConfigError
-
-    services = context.services()
-    if not services.settings.redis_url:
-        raise ConfigError(
-            "`aurelius worker` needs Redis: set AURELIUS_REDIS_URL. Without it, "
-            "`aurelius run` does the work in one process."
-        )
-    kind = SimpleWorker if simple else Worker
-    kind([QUEUE], connection=services.queue.connection).work(burst=burst)  # type: ignore[attr-defined]
+    work(context.services(), burst=burst, simple=simple)
 
 
 def scheduler() -> None:

@@ -8,6 +8,7 @@ import typer
 
 from cli import context, render
 from cli.app import group
+from core.redaction import mask_credentials, shorten
 
 app = group("Notification channels (in escalation order), quiet hours and test sends.")
 
@@ -88,9 +89,10 @@ def test(
     )
     try:
         notifier.send(Address(kind, target or configured.get(kind, "")), note)
-    except (OSError, LookupError) as error:
+    except Exception as error:  # any channel failure: one line saying what failed, no traceback
+        reason = shorten(mask_credentials(str(getattr(error, "reason", error))), 200)
         raise ProviderUnavailable(
-            f"The {kind} channel did not take the test ({getattr(error, 'reason', error)}); "
+            f"The {kind} channel did not take the test ({reason}); "
             "check its target and that the service is up, then try again."
         ) from None
     render.say(f"Sent a test notification via {kind}.")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import context, render
 from cli.app import group
+
+if TYPE_CHECKING:
+    from core.services.views import ReminderView
 
 app = group(
     "Reminders: add, list, ack, snooze, cancel. `aurelius remind 'call mom in 2 hours'` adds one.",
@@ -60,7 +63,9 @@ def add(
 
 @app.command("list")
 def list_(
-    all_: Annotated[bool, typer.Option("--all", help="Include sent and cancelled.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include sent, missed, failed and cancelled.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Scheduled reminders, soonest first."""
@@ -71,9 +76,14 @@ def list_(
     render.table(
         f"Reminders ({context.timezone()})",
         ["ID", "When", "Text", "Status"],
-        ([str(r.id), render.when(r.remind_at), r.title, r.status] for r in reminders),
+        ([str(r.id), render.when(r.remind_at), r.title, _status(r)] for r in reminders),
         "No reminders scheduled.",
     )
+
+
+def _status(reminder: ReminderView) -> str:
+    detail = reminder.status_detail
+    return f"{reminder.status}: {detail}" if detail else reminder.status
 
 
 @app.command("cancel")
@@ -99,6 +109,7 @@ def snooze(
     reminder = context.services().reminders.snooze(
         context.user_id(), reminder_id, context.duration(delay)
     )
+    why = f" ({reminder.status_detail})" if reminder.status_detail else ""
     render.say(
-        f"Snoozed #{reminder.id} {reminder.title!r} until {render.when(reminder.remind_at)}."
+        f"Snoozed #{reminder.id} {reminder.title!r} until {render.when(reminder.remind_at)}{why}."
     )

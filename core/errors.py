@@ -10,6 +10,7 @@
      +-- IntegrationError     something outside Aurelius failed
      |    +-- ProviderUnavailable
      |    +-- AuthExpired
+     |    +-- DeliveryUncertain  a notification timed out after it was sent: it may have arrived
      +-- ConfigError          Aurelius is configured wrongly; the message names the setting
 
 The core raises these; each edge translates them (the CLI prints the message and exits 1,
@@ -55,6 +56,10 @@ class ProviderUnavailable(IntegrationError):
 
 class AuthExpired(IntegrationError):
     pass
+
+
+class DeliveryUncertain(IntegrationError):
+    """The request went out but no answer came back: retried later with the same key."""
 
 
 class ConfigError(AureliusError):

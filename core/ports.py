@@ -33,6 +33,8 @@ class Note:
     reminder_id: int | None = None
     actions: tuple[str, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+    """The same on every retry of one delivery, so a receiver can drop a duplicate."""
 
 
 class Notifier(Protocol):

@@ -22,7 +22,6 @@ from aurelius.settings import Settings
 from core.timeutil import localize
 
 
-
 def _per_worker_services() -> str | None:
     """Under pytest-xdist every worker gets its own PostgreSQL database and Redis db number.
 

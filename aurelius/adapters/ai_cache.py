@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any
+from aurelius.adapters.redis_link import RedisLink
 
 
 class RedisCache:
-    def __init__(self, url: str) -> None:
-        self._url = url
-        self._client: Any = None
+    """A Redis outage is a cache miss (the in-process L1 still answers), never an error."""
 
-    def _redis(self) -> Any:
-        if self._client is None:
-            import redis
-
-            self._client = redis.Redis.from_url(self._url, decode_responses=True)
-        return self._client
+    def __init__(self, link: RedisLink) -> None:
+        self._link = link
 
     def get(self, key: str) -> str | None:
-        import redis
-
-        try:
-            value = self._redis().get(key)
-        except redis.RedisError:  # the cache is an optimisation: a Redis outage is a miss
-            return None
-        return str(value) if value is not None else None
+        value = self._link.call(lambda redis: redis.get(key), lambda: None)
+        if isinstance(value, bytes):
+            return value.decode()
+        return None if value is None else str(value)
 
     def set(self, key: str, value: str, ttl_seconds: int) -> None:
-        import redis
-
-        with contextlib.suppress(redis.RedisError):
-            self._redis().set(key, value, ex=ttl_seconds)
+        self._link.call(lambda redis: redis.set(key, value, ex=ttl_seconds), lambda: None)

@@ -25,6 +25,7 @@ from core.services.reminders import ReminderService
 from core.services.tasks import TaskService
 
 if TYPE_CHECKING:
+    from aurelius.adapters.redis_link import RedisLink
     from aurelius.settings import Settings
 
 LOCAL_KEY = "not-needed"  # local OpenAI-compatible servers accept any key
@@ -41,11 +42,13 @@ class AI:
 
 def build_ai(settings: Settings, db: Database, clock: Clock, tasks: TaskService,
              calendar: CalendarService, reminders: ReminderService,
+             link: RedisLink | None = None,
              providers: dict[str, ChatModel] | None = None) -> AI:
-    """`providers` replaces the ones made from settings (tests pass fakes)."""
+    """`providers` replaces the ones made from settings (tests pass fakes); `link` is the
+    shared Redis connection for the L2 cache."""
     config = ai_config(settings)
     meter = Meter(db, clock, config)
-    cache = TieredCache(LRUCache(), _l2(settings), config.cache_ttl_seconds)
+    cache = TieredCache(LRUCache(), _l2(link), config.cache_ttl_seconds)
     chosen = chat_models(settings) if providers is None else providers
     offline = OfflineChatModel(clock, settings.dayfirst)
     gateway = Gateway(config, meter, chosen, offline, cache)
@@ -60,7 +63,8 @@ def ai_config(settings: Settings) -> AIConfig:
 
     config = build_config(settings.ai_tiers, settings.ai_prices, settings.ai_plans,
                           settings.plan, settings.ai_use_cases)
-    return replace(config, retries=max(settings.ai_retries, 0))
+    return replace(config, retries=max(settings.ai_retries, 0),
+                   turn_seconds=settings.ai_turn_seconds)
 
 
 def chat_models(settings: Settings) -> dict[str, ChatModel]:
@@ -94,9 +98,9 @@ def _embedder(settings: Settings) -> Embedder | None:
                           settings.embedding_model)
 
 
-def _l2(settings: Settings) -> Cache | None:
-    if not settings.redis_url:
+def _l2(link: RedisLink | None) -> Cache | None:
+    if link is None:
         return None
     from aurelius.adapters.ai_cache import RedisCache
 
-    return RedisCache(settings.redis_url)
+    return RedisCache(link)

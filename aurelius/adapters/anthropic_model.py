@@ -45,14 +45,13 @@ class AnthropicChatModel:
 
     def complete(self, request: ChatRequest) -> ChatResult:
         with _translated():
-            response = self._sdk().messages.create(**_params(request))
-        return _result(response)
+            return _result(self._sdk().messages.create(**_params(request)))
 
     def stream(self, request: ChatRequest) -> Iterator[str | ChatResult]:
         with _translated(), self._sdk().messages.stream(**_params(request)) as events:
             yield from events.text_stream
-            final = events.get_final_message()
-        yield _result(final)
+            final = _result(events.get_final_message())
+        yield final
 
 
 def _params(request: ChatRequest) -> dict[str, Any]:
@@ -62,6 +61,8 @@ def _params(request: ChatRequest) -> dict[str, Any]:
         "system": request.system,
         "messages": _messages(request.messages),
     }
+    if request.timeout is not None:
+        params["timeout"] = request.timeout
     if request.tools:
         params["tools"] = [
             {"name": t.name, "description": t.description, "input_schema": t.parameters}
@@ -129,4 +130,5 @@ def _translated() -> AbstractContextManager[None]:
         f"{KEY_SETTING} and AURELIUS_ANTHROPIC_BASE_URL",
         anthropic.APIStatusError,
         anthropic.APIConnectionError,
+        anthropic.APIResponseValidationError,
     )

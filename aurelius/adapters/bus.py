@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from aurelius.adapters.redis_link import RedisLink
 from core.ports import Handler
 
 CHANNEL = "aurelius:events"
@@ -41,25 +43,47 @@ class InProcessBus:
 
 
 class RedisBus:
-    """Publishes JSON on one Redis channel; every subscriber (TUI, bots) runs a listener thread."""
+    """Publishes JSON on one Redis channel; every subscriber (TUI, bots) runs a listener thread.
 
-    def __init__(self, redis_url: str) -> None:
-        from redis import Redis
+    While Redis is unreachable, events reach this process's own subscribers (the embedded
+    bus) and other processes miss them: live updates are a courtesy, the data is committed.
+    """
 
-        self.redis = Redis.from_url(redis_url)
+    def __init__(self, link: RedisLink) -> None:
+        self.link = link
+        self.local = InProcessBus()
 
     def publish(self, topic: str, payload: dict[str, Any]) -> None:
-        self.redis.publish(CHANNEL, json.dumps({"topic": topic, "payload": payload}))
+        message = json.dumps({"topic": topic, "payload": payload})
+        self.link.call(
+            lambda redis: redis.publish(CHANNEL, message),
+            lambda: self.local.publish(topic, payload),
+        )
 
     def subscribe(self, handler: Handler) -> Callable[[], None]:
-        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+        local = self.local.subscribe(handler)
+        remote = self.link.call(lambda redis: self._listen(redis, handler), lambda: None)
+
+        def unsubscribe() -> None:
+            local()
+            if remote:
+                remote()
+
+        return unsubscribe
+
+    def _listen(self, redis: Any, handler: Handler) -> Callable[[], None]:
+        pubsub = redis.pubsub(ignore_subscribe_messages=True)
 
         def deliver(message: dict[str, Any]) -> None:
             event = json.loads(message["data"])
             handler(event["topic"], event["payload"])
 
+        def lost(error: BaseException, *_: Any) -> None:  # one warning, no traceback loop
+            self.link.failed(error)
+            time.sleep(1.0)
+
         pubsub.subscribe(**{CHANNEL: deliver})
-        thread = pubsub.run_in_thread(sleep_time=0.05, daemon=True)
+        thread = pubsub.run_in_thread(sleep_time=0.05, daemon=True, exception_handler=lost)
 
         def unsubscribe() -> None:
             thread.stop()

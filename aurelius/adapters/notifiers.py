@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 
+from core.errors import DeliveryUncertain
 from core.ports import Address, Note
 
 SIGNATURE_HEADER = "X-Aurelius-Signature"
 TIMESTAMP_HEADER = "X-Aurelius-Timestamp"
+DELIVERY_HEADER = "X-Aurelius-Delivery"
 
 
 class TerminalNotifier:
     """A desktop notification where one can be shown, else a line on the running process's
-    standard output (`aurelius run` in a terminal)."""
+    standard output (`aurelius run` in a terminal), stamped in the user's zone."""
+
+    def __init__(self, tz: str = "UTC") -> None:
+        self.tz = tz
 
     def send(self, address: Address, note: Note) -> None:
         if shutil.which("notify-send") and _has_display():
@@ -30,9 +37,13 @@ class TerminalNotifier:
                 check=False,
                 timeout=5,
             )
-        stamp = time.strftime("%H:%M:%S")
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        stamp = datetime.now(ZoneInfo(self.tz)).strftime("%H:%M:%S")
+        clear = "\r\x1b[K" if sys.stdout.isatty() else ""  # over `run`'s "next:" line
         sys.stdout.write(
-            f"\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
+            f"{clear}\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
         )
         sys.stdout.flush()
 
@@ -52,7 +63,12 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 @dataclass(frozen=True)
 class WebhookNotifier:
-    """POSTs the note as JSON to the address's URL (or the configured default URL)."""
+    """POSTs the note as JSON to the address's URL (or the configured default URL).
+
+    Every request carries `X-Aurelius-Delivery`, the same on each retry of one delivery. A
+    request that went out but got no answer in time may have arrived: that raises
+    `DeliveryUncertain` (retried later, with the same key, so the receiver can drop it).
+    """
 
     default_url: str | None = None
     secret: str | None = None
@@ -66,14 +82,28 @@ class WebhookNotifier:
                 "`aurelius notify add webhook URL`"
             )
         body = json.dumps(asdict(note), default=str).encode()
+        request = urllib.request.Request(url, data=body, headers=self._headers(note, body))
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                status = response.status
+        except urllib.error.URLError:
+            raise  # refused, unresolvable, or an HTTP error status: it did not arrive
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
+            raise DeliveryUncertain(
+                f"the webhook did not answer within {self.timeout:g} s after the request was "
+                f"sent ({type(error).__name__}); it may have arrived"
+            ) from None
+        if status >= 300:
+            raise ConnectionError(f"webhook answered HTTP {status}")
+
+    def _headers(self, note: Note, body: bytes) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "User-Agent": "aurelius"}
+        if note.key:
+            headers[DELIVERY_HEADER] = note.key
         if self.secret:
             stamp = str(int(time.time()))
             headers |= {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(self.secret, stamp, body)}
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            if response.status >= 300:
-                raise ConnectionError(f"webhook answered HTTP {response.status}")
+        return headers
 
 
 @dataclass(frozen=True)

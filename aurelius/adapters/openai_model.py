@@ -35,19 +35,7 @@ class OpenAIChatModel(_Client):
 
     def complete(self, request: ChatRequest) -> ChatResult:
         with _translated():
-            response = self._sdk().chat.completions.create(**_params(request))
-        choice = response.choices[0]
-        calls = tuple(
-            ToolCall(c.id, c.function.name, json.loads(c.function.arguments or "{}"))
-            for c in choice.message.tool_calls or []
-        )
-        return ChatResult(
-            choice.message.content or "",
-            calls,
-            _usage(response.usage),
-            response.model,
-            "tool_use" if calls else "end_turn",
-        )
+            return _completion(self._sdk().chat.completions.create(**_params(request)))
 
     def stream(self, request: ChatRequest) -> Iterator[str | ChatResult]:
         params = {**_params(request), "stream": True, "stream_options": {"include_usage": True}}
@@ -63,13 +51,28 @@ class OpenAIChatModel(_Client):
                         parts.append(choice.delta.content)
                         yield choice.delta.content
                     _collect(calls, choice.delta.tool_calls or [])
-        tool_calls = tuple(
-            ToolCall(c["id"], c["name"], json.loads(c["arguments"] or "{}"))
-            for _, c in sorted(calls.items())
-        )
+            tool_calls = tuple(
+                ToolCall(c["id"], c["name"], json.loads(c["arguments"] or "{}"))
+                for _, c in sorted(calls.items())
+            )
         yield ChatResult(
             "".join(parts), tool_calls, usage, model, "tool_use" if tool_calls else "end_turn"
         )
+
+
+def _completion(response: Any) -> ChatResult:
+    choice = response.choices[0]
+    calls = tuple(
+        ToolCall(c.id, c.function.name, json.loads(c.function.arguments or "{}"))
+        for c in choice.message.tool_calls or []
+    )
+    return ChatResult(
+        choice.message.content or "",
+        calls,
+        _usage(response.usage),
+        response.model,
+        "tool_use" if calls else "end_turn",
+    )
 
 
 class OpenAIEmbedder(_Client):
@@ -105,6 +108,8 @@ def _params(request: ChatRequest) -> dict[str, Any]:
             *(_message(m) for m in request.messages),
         ],
     }
+    if request.timeout is not None:
+        params["timeout"] = request.timeout
     if request.tools:
         params["tools"] = [
             {
@@ -155,4 +160,5 @@ def _translated() -> AbstractContextManager[None]:
         f"{KEY_SETTING} and AURELIUS_OPENAI_BASE_URL",
         openai.APIStatusError,
         openai.APIConnectionError,
+        openai.APIResponseValidationError,
     )

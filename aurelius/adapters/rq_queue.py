@@ -1,22 +1,55 @@
-"""The job queue at scale: RQ on Redis. Workers run `aurelius worker`."""
+"""The job queue at scale: RQ on Redis. Workers run `aurelius worker`.
+
+While Redis is unreachable, jobs run on the embedded queue of this process instead (jobs
+are idempotent and their state lives in the database, so nothing is lost or done twice).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
+
+from aurelius.adapters.redis_link import RedisLink
+from core.ports import JobQueue
 
 QUEUE = "aurelius"
 RETRY_INTERVALS = [1, 5, 30]
 
 
 class RQQueue:
-    def __init__(self, redis_url: str) -> None:
-        from redis import Redis
+    def __init__(self, link: RedisLink, fallback: Callable[[], JobQueue]) -> None:
         from rq import Queue
 
-        self.connection = Redis.from_url(redis_url)
+        self.link = link
+        self.connection = link.client()
         self.queue = Queue(QUEUE, connection=self.connection)
+        self._make_fallback = fallback
+        self._fallback: JobQueue | None = None
+        self._lock = threading.Lock()
 
     def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None:
+        self.link.call(
+            lambda _: self._enqueue(function, args, job_id),
+            lambda: self.embedded().enqueue(function, *args, job_id=job_id),
+        )
+
+    def embedded(self) -> JobQueue:
+        """The stand-in queue, started on first need."""
+        with self._lock:
+            if self._fallback is None:
+                self._fallback = self._make_fallback()
+                start = getattr(self._fallback, "start", None)
+                if start:
+                    start()
+            return self._fallback
+
+    def stop(self) -> None:
+        stop = getattr(self._fallback, "stop", None)
+        if stop:
+            stop()
+
+    def _enqueue(self, function: str, args: tuple[Any, ...], job_id: str | None) -> None:
         from rq import Retry
 
         if job_id is not None and self._waiting(job_id):

@@ -30,6 +30,7 @@ class Scheduler:
         self.interval = services.settings.tick_seconds
         self.ttl = timedelta(seconds=max(5 * self.interval, 10))
         self.leading = False
+        self.trouble: str | None = None  # the last failure, reported once until it clears
 
     def fire(self) -> bool:
         """One trigger: renew the lease; as the leader, enqueue a tick. Returns leadership."""
@@ -67,7 +68,17 @@ class Scheduler:
             leases.release(self.services.db, LEASE, self.holder)
 
     def _safe_fire(self) -> None:
+        """One line when ticks start failing and one when they recover, never a loop of
+        tracebacks: a database hiccup must not stop the trigger for good."""
         try:
             self.fire()
-        except Exception:  # a database hiccup must not stop the trigger for good
-            log.exception("scheduler tick failed")
+        except Exception as error:
+            reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            if reason != self.trouble:
+                log.warning("scheduler tick failed (%s); retrying every %g s", reason,
+                            self.interval)
+                self.trouble = reason
+            return
+        if self.trouble:
+            log.warning("scheduler ticks work again")
+            self.trouble = None

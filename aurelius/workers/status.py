@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from core.errors import NotFound
+from core.errors import NotFound, ProviderUnavailable
 from core.models import Delivery, JobRecord, Lease, Reminder
 from core.models.reminder import SCHEDULED
+from core.services.reminder_status import statuses
 from core.timeutil import format_when
 
 if TYPE_CHECKING:
@@ -24,9 +25,13 @@ def retry(services: Services, job_id: str) -> str:
     if services.settings.redis_url:
         from rq.registry import FailedJobRegistry
 
-        registry = FailedJobRegistry(queue=services.queue.queue)  # type: ignore[attr-defined]
-        registry.requeue(job_id)
-        return f"Requeued job {job_id}."
+        queue = services.queue.queue  # type: ignore[attr-defined]
+
+        def requeue(_: Any) -> str:
+            FailedJobRegistry(queue=queue).requeue(job_id)
+            return f"Requeued job {job_id}."
+
+        return str(services.queue.link.call(requeue, _unreachable(services)))  # type: ignore[attr-defined]
     from aurelius.adapters.local_queue import resolve
     from aurelius.workers import runtime
 
@@ -56,36 +61,61 @@ def _queue(services: Services) -> dict[str, Any]:
                     f"{j.id}: {j.function}{tuple(j.args)} {j.last_error}" for j in failed
                 ],
             }
+    link = services.queue.link  # type: ignore[attr-defined]
+    return dict(link.call(lambda _: _rq(services.queue.queue),  # type: ignore[attr-defined]
+                          lambda: {"backend": f"RQ on Redis at {link.shown_url}: unreachable"}))
+
+
+def _rq(queue: Any) -> dict[str, Any]:
     from rq import Worker
     from rq.registry import FailedJobRegistry
 
-    queue = services.queue.queue  # type: ignore[attr-defined]
-    registry = FailedJobRegistry(queue=queue)
     return {
         "backend": "RQ on Redis",
         "queued": queue.count,
         "workers": len(Worker.all(queue=queue)),
-        "failed jobs": registry.get_job_ids()[:10],
+        "failed jobs": FailedJobRegistry(queue=queue).get_job_ids()[:10],
     }
 
 
+def _unreachable(services: Services) -> Any:
+    def fail() -> str:
+        raise ProviderUnavailable(
+            f"Redis at {services.queue.link.shown_url} is unreachable; "  # type: ignore[attr-defined]
+            "start it and run `aurelius jobs retry` again."
+        )
+
+    return fail
+
+
 def _database(services: Services) -> dict[str, Any]:
+    """Deliveries by state, reminders by status (the same words as `remind list --all`),
+    times in the zone configured now."""
+    now, tz = services.clock.now(), services.settings.timezone
     with services.db.transaction() as session:
         counted = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
-        states = {state: count for state, count in counted}
         upcoming = session.scalars(
             select(Reminder).where(Reminder.status == SCHEDULED).order_by(Reminder.next_at).limit(5)
         ).all()
         lease = session.get(Lease, "scheduler")
         return {
-            "deliveries": {state: int(count) for state, count in sorted(states.items())},
+            "deliveries": {state: int(count) for state, count in sorted(counted)},
+            "reminders": _reminder_counts(session, now),
             "next reminders": [
-                f"#{r.id} {r.title} at {format_when(r.next_at, r.timezone)}"
+                f"#{r.id} {r.title} at {format_when(r.next_at, tz, now)}"
                 for r in upcoming
                 if r.next_at
             ],
             "scheduler": {
                 "leader": lease.holder if lease else "none",
-                "lease until": lease.expires_at.isoformat() if lease else "-",
+                "lease until": format_when(lease.expires_at, tz, now) if lease else "-",
             },
         }
+
+
+def _reminder_counts(session: Any, now: Any) -> dict[str, int]:
+    reminders = session.scalars(select(Reminder)).all()
+    counts: dict[str, int] = {}
+    for status in statuses(session, reminders, now, None).values():
+        counts[status.name] = counts.get(status.name, 0) + 1
+    return dict(sorted(counts.items()))

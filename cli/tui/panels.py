@@ -191,7 +191,9 @@ class ReminderTable(Panel):
         self.cursor_type = "row"
 
     def show(self, snap: Snapshot) -> None:
-        self.border_title = f"Reminders · {len(snap.reminders)} upcoming"
+        # A past one still shows (in yellow, waiting for `aurelius run`) but is not upcoming.
+        upcoming = sum(r.remind_at > snap.now for r in snap.reminders)
+        self.border_title = f"Reminders · {upcoming} upcoming"
         self.refill([(str(r.id), reminder_cells(r, snap)) for r in snap.reminders])
 
     def reminder_id(self) -> int | None:

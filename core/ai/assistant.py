@@ -94,9 +94,11 @@ class Assistant:
         several = needs_reasoning(text)
         offline_first = understood(parsed) and not several
         use_case = "plan" if several else "chat"
+        deadline = self.gateway.turn_deadline()  # one budget for every step of this turn
         for step in range(MAX_STEPS):
             call = GatewayCall(turn.user_id, use_case, self._request(turn), offline_first,
-                               cacheable=step == 0, data_kinds=_kinds(turn.messages))
+                               cacheable=step == 0, data_kinds=_kinds(turn.messages),
+                               deadline=deadline)
             answer = self.gateway.ask(call, on_text)
             self._note(turn, answer)
             turn.add(Message(ASSISTANT, answer.result.text, answer.result.tool_calls))

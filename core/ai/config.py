@@ -72,6 +72,7 @@ class AIConfig:
     offline_at: float = 0.95
     retries: int = 2
     backoff_seconds: float = 0.5
+    turn_seconds: float = 30.0  # one assistant turn, every model call and retry included
     breaker_failures: int = 3
     breaker_reset_seconds: float = 30.0
     cache_ttl_seconds: int = 300

@@ -21,6 +21,7 @@ from core.errors import ConfigError, IntegrationError, ProviderUnavailable
 
 OnText = Callable[[str], None]
 ALL_DOWN = "Every AI provider is unavailable right now, so I answered offline."
+TOO_SLOW = "The AI providers did not answer within {seconds:g} s, so I answered offline."
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class GatewayCall:
     offline_first: bool = False
     cacheable: bool = False
     data_kinds: frozenset[str] = frozenset({"messages"})
+    deadline: float | None = None
+    """`monotonic()` time by which the whole turn must be over (`Gateway.turn_deadline()`);
+    None: this call alone gets the turn's budget."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,13 @@ class Gateway:
         self.offline, self.cache, self.sleep, self.monotonic = offline, cache, sleep, monotonic
         self.breakers = Breakers(config.breaker_failures, config.breaker_reset_seconds, monotonic)
 
+    def turn_deadline(self) -> float:
+        """When a turn starting now must end, however many calls and retries it makes."""
+        return self.monotonic() + self.config.turn_seconds
+
     def ask(self, call: GatewayCall, on_text: OnText | None = None) -> Answer:
+        if call.deadline is None:
+            call = replace(call, deadline=self.turn_deadline())
         chosen = route(self.config, call.use_case, call.offline_first, bool(self.providers),
                        self.meter.standing(call.user_id))
         if chosen.tier == OFFLINE:
@@ -98,11 +108,13 @@ class Gateway:
                 on_text: OnText | None) -> Answer:
         for ref in chain:
             breaker = self.breakers[ref.provider]
+            if self._left(call) <= 0:
+                break
             if not breaker.allows():
                 continue
             started = self.monotonic()
             try:
-                result = self._invoke(ref, call.request, on_text)
+                result = self._invoke(ref, call, on_text)
             except ProviderUnavailable:
                 breaker.failed()
                 self._meter(call, chosen.tier, ref.provider, ref.model, Usage(), started, ERROR)
@@ -115,16 +127,28 @@ class Gateway:
                                 result.usage, started, OK, call.data_kinds)
             return Answer(result, ref.provider, result.model or ref.model, chosen.tier,
                           chosen.notices, provider_ms=spent)
-        return self._offline(call, Route(OFFLINE, (*chosen.notices, ALL_DOWN)), on_text)
+        late = self._left(call) <= 0
+        notice = TOO_SLOW.format(seconds=self.config.turn_seconds) if late else ALL_DOWN
+        return self._offline(call, Route(OFFLINE, (*chosen.notices, notice)), on_text)
 
-    def _invoke(self, ref: ModelRef, request: ChatRequest, on_text: OnText | None) -> ChatResult:
+    def _left(self, call: GatewayCall) -> float:
+        return (call.deadline or 0.0) - self.monotonic()
+
+    def _invoke(self, ref: ModelRef, call: GatewayCall, on_text: OnText | None) -> ChatResult:
         model = self.providers[ref.provider]
-        request = replace(request, model=ref.model)
-        if on_text is None:
-            return with_retries(lambda: model.complete(request), self.config.retries,
-                                self.config.backoff_seconds, self.sleep)
-        return with_retries(lambda: _stream(model, request, on_text), self.config.retries,
-                            self.config.backoff_seconds, self.sleep)
+
+        def attempt() -> ChatResult:
+            left = self._left(call)
+            if left <= 0:
+                raise ProviderUnavailable(f"{ref.provider} ran out of the turn's time.")
+            # The provider's own timeout, cut to what is left of the turn.
+            request = replace(call.request, model=ref.model, timeout=left)
+            if on_text is None:
+                return model.complete(request)
+            return _stream(model, request, on_text, lambda: self._left(call))
+
+        return with_retries(attempt, self.config.retries, self.config.backoff_seconds,
+                            self.sleep, lambda: self._left(call))
 
     def _offline(self, call: GatewayCall, chosen: Route, on_text: OnText | None) -> Answer:
         started = self.monotonic()
@@ -143,13 +167,17 @@ class Gateway:
         return latency
 
 
-def _stream(model: ChatModel, request: ChatRequest, on_text: OnText) -> ChatResult:
-    """Forward deltas; once text reached the user a failure can no longer fail over."""
+def _stream(model: ChatModel, request: ChatRequest, on_text: OnText,
+            time_left: Callable[[], float]) -> ChatResult:
+    """Forward deltas; once text reached the user a failure can no longer fail over.
+    A stream that trickles on past the turn's end is cut off."""
     shown = False
     try:
         for piece in model.stream(request):
             if isinstance(piece, ChatResult):
                 return piece
+            if time_left() <= 0:
+                raise ProviderUnavailable(f"{model.provider} is too slow: out of the turn's time.")
             shown = True
             on_text(piece)
     except ProviderUnavailable as exc:

@@ -63,16 +63,19 @@ def with_retries(
     retries: int,
     backoff_seconds: float,
     sleep: Callable[[float], None] = time.sleep,
+    time_left: Callable[[], float] = lambda: float("inf"),
 ) -> T:
     """Run `call`, retrying transient failures with exponential backoff (0.5 s, 1 s, ...).
 
     Only `ProviderUnavailable` is retried: configuration errors would fail the same way again.
+    No retry starts when its backoff would outlast `time_left()` seconds.
     """
     for attempt in range(retries + 1):
         try:
             return call()
         except ProviderUnavailable:
-            if attempt == retries:
+            wait = backoff_seconds * 2**attempt
+            if attempt == retries or wait >= time_left():
                 raise
-            sleep(backoff_seconds * 2**attempt)
+            sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -54,6 +54,7 @@ class ChatRequest:
     max_tokens: int = 1024
     temperature: float = 0.0
     timezone: str = "UTC"  # read by the offline provider; remote models get it in `system`
+    timeout: float | None = None  # seconds this call may take (what is left of the turn)
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")
 
 
-_UNIT = r"(minutes?|m|hours?|h)\b"
+_UNIT = r"(seconds?|secs?|s|minutes?|m|hours?|h)\b"
 
 
 @rule(r"\bin\s+(" + NUM + r")\s*" + _UNIT + r"(?:\s+and\s+(?:(a\s+half)|(\d+)\s*minutes?))?"
@@ -112,7 +112,7 @@ def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
         return None
     count = number(count_text)
     unit = unit_text[0]
-    minutes = count * (60 if unit == "h" else 1)
+    minutes = count * {"h": 60, "m": 1, "s": 1 / 60}[unit]
     minutes += 30 if m[3] else int(m[4] or 0)
     return _elapsed(m, ctx, minutes)
 

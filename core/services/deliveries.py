@@ -8,8 +8,13 @@ outcome. A claim expires after `claim_timeout`, so a delivery whose worker died 
 The one window for a duplicate: a worker that dies after the channel accepted a notification
 but before the `sent` state is committed. The next attempt sends it once more.
 
-States: pending -> sending -> sent -> acknowledged, or -> failed after `max_attempts`; occurrences
-older than `grace` when first seen become `missed` and are listed in one digest instead.
+A timeout after the request went out (`DeliveryUncertain`) may mean it arrived: it is retried
+on the longer `uncertain_backoff`, and every attempt carries the same key (`Note.key`) so the
+receiver can drop the repeats.
+
+States: pending -> sending -> sent -> acknowledged, or -> failed after `max_attempts` (then the
+next channel of the user's list gets it, saying why); occurrences older than `grace` when
+first seen become `missed` and are listed in one digest instead.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from core import recurrence
 from core.db import Database, emit
-from core.errors import NotFound
+from core.errors import DeliveryUncertain, NotFound
 from core.models import Delivery, Reminder, User
 from core.models import delivery as states
 from core.models.reminder import ACKNOWLEDGED, SCHEDULED, SENT
@@ -47,6 +52,13 @@ class DeliveryPolicy:
         timedelta(minutes=2),
         timedelta(minutes=10),
     )
+    uncertain_backoff: tuple[timedelta, ...] = (
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+        timedelta(minutes=30),
+    )
+    """Waits after a timeout once the request was sent: the receiver may just be slow."""
     batch: int = 1000
 
 
@@ -117,20 +129,17 @@ class DeliveryService:
         chains, rows = rows_.Chains(session, self.defaults), []
         missed: dict[int, list[str]] = {}
         for reminder in session.scalars(query):
-            first = chains(reminder.user_id)[0]
+            first, tz = chains(reminder.user_id)[0], chains.zone(reminder.user_id)
             for occurrence in self._due_occurrences(reminder, now):
-                overdue = now - occurrence
+                overdue, digest = now - occurrence, None
                 if overdue > self.policy.grace:
-                    when = format_when(occurrence, reminder.timezone)
-                    missed.setdefault(reminder.user_id, []).append(f"{reminder.title} ({when})")
+                    digest = rows_.digest_key(reminder.user_id, now, first)
+                    line = f"{reminder.title} ({format_when(occurrence, tz, now)})"
+                    missed.setdefault(reminder.user_id, []).append(line)
+                late = overdue > self.policy.late_after
                 rows.append(
                     rows_.for_reminder(
-                        reminder,
-                        occurrence,
-                        now,
-                        first,
-                        late=overdue > self.policy.late_after,
-                        state=states.MISSED if overdue > self.policy.grace else states.PENDING,
+                        reminder, occurrence, now, first, tz=tz, late=late, digest=digest
                     )
                 )
         rows_.add_new(session, rows)
@@ -164,7 +173,7 @@ class DeliveryService:
             [
                 rows_.for_user(
                     "digest",
-                    f"digest:{user_id}:{now.isoformat()}:{rows_.channel_key(chains(user_id)[0])}",
+                    rows_.digest_key(user_id, now, chains(user_id)[0]),
                     user_id,
                     now,
                     chains(user_id)[0],
@@ -193,13 +202,15 @@ class DeliveryService:
         rows_.add_new(session, rows)
 
     @staticmethod
-    def _escalate(delivery: Delivery, chains: rows_.Chains, now: datetime) -> list[Delivery]:
+    def _escalate(
+        delivery: Delivery, chains: rows_.Chains, now: datetime, *, failed: bool = False
+    ) -> list[Delivery]:
         """The same notification on the next channel of the user's list, if there is one."""
         delivery.escalated = True
         chain, position = chains(delivery.user_id), delivery.channel_position + 1
         if position >= len(chain):
             return []
-        return [rows_.escalated(delivery, chain[position], position, now)]
+        return [rows_.escalated(delivery, chain[position], position, now, failed=failed)]
 
     def _plan_briefs(self, now: datetime) -> None:
         """One brief per user and local day, once its local time has come (DST-safe)."""
@@ -324,13 +335,19 @@ class DeliveryService:
             delivery.claimed_at = None
             if delivery.attempts >= self.policy.max_attempts:
                 delivery.state = states.FAILED
-                rows_.add_new(
-                    session, self._escalate(delivery, rows_.Chains(session, self.defaults), now)
-                )
+                chains = rows_.Chains(session, self.defaults)
+                rows_.add_new(session, self._escalate(delivery, chains, now, failed=True))
             else:
-                wait = self.policy.backoff[min(delivery.attempts, len(self.policy.backoff)) - 1]
-                delivery.state, delivery.due_at = states.PENDING, now + wait
+                delivery.state, delivery.due_at = states.PENDING, now + self._wait(delivery, error)
             return delivery.state
+
+    def _wait(self, delivery: Delivery, error: Exception) -> timedelta:
+        steps = (
+            self.policy.uncertain_backoff
+            if isinstance(error, DeliveryUncertain)
+            else self.policy.backoff
+        )
+        return steps[min(delivery.attempts, len(steps)) - 1]
 
     def _finish(self, delivery_ids: list[int]) -> dict[int, str]:
         if not delivery_ids:

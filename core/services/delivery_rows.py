@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -12,27 +13,39 @@ from core.models import Delivery, Reminder
 from core.models import delivery as states
 from core.ports import Address, Note
 from core.services.channels import addresses
+from core.services.users import user_timezone
 from core.timeutil import format_when
 
 CHUNK = 500  # keys per IN (...) query: well under every database's parameter limit
 
 
 class Chains:
-    """Each user's channel list, read once per planning pass."""
+    """Each user's channel list and current zone, read once per planning pass."""
 
     def __init__(self, session: Session, defaults: tuple[Address, ...]) -> None:
         self.session = session
         self.defaults = defaults
         self.cache: dict[int, list[Address]] = {}
+        self.zones: dict[int, str] = {}
 
     def __call__(self, user_id: int) -> list[Address]:
         if user_id not in self.cache:
             self.cache[user_id] = addresses(self.session, user_id, self.defaults)
         return self.cache[user_id]
 
+    def zone(self, user_id: int) -> str:
+        """Where the user is now: times in notifications are shown there."""
+        if user_id not in self.zones:
+            self.zones[user_id] = user_timezone(self.session, user_id)
+        return self.zones[user_id]
+
 
 def channel_key(address: Address) -> str:
     return f"{address.kind}-{address.target}" if address.target else address.kind
+
+
+def digest_key(user_id: int, now: datetime, channel: Address) -> str:
+    return f"digest:{user_id}:{now.isoformat()}:{channel_key(channel)}"
 
 
 def for_reminder(
@@ -41,9 +54,11 @@ def for_reminder(
     now: datetime,
     channel: Address,
     *,
+    tz: str,
     late: bool,
-    state: str = states.PENDING,
+    digest: str | None = None,
 ) -> Delivery:
+    """`digest`: the key of the missed digest that lists this occurrence instead."""
     return Delivery(
         key=f"reminder:{reminder.id}:{occurrence.isoformat()}:{channel_key(channel)}",
         user_id=reminder.user_id,
@@ -53,7 +68,7 @@ def for_reminder(
         channel_kind=channel.kind,
         channel_target=channel.target,
         channel_position=0,
-        state=state,
+        state=states.MISSED if digest else states.PENDING,
         due_at=now,
         late=late,
         attempts=0,
@@ -61,8 +76,9 @@ def for_reminder(
         requires_ack=reminder.requires_ack,
         payload={
             "title": reminder.title,
-            "body": format_when(occurrence, reminder.timezone),
+            "body": format_when(occurrence, tz),
             "late": late,
+            **({"digest": digest} if digest else {}),
         },
     )
 
@@ -88,7 +104,12 @@ def for_user(
     )
 
 
-def escalated(delivery: Delivery, channel: Address, position: int, now: datetime) -> Delivery:
+def escalated(
+    delivery: Delivery, channel: Address, position: int, now: datetime, *, failed: bool = False
+) -> Delivery:
+    """The same notification on the next channel; `failed`: because this one never got
+    through (the note then says so)."""
+    note = {"failed_on": delivery.channel_kind} if failed else {}
     return Delivery(
         key=f"{delivery.kind}:{delivery.reminder_id or delivery.user_id}:"
         f"{delivery.occurrence_at.isoformat()}:{channel_key(channel)}",
@@ -105,7 +126,7 @@ def escalated(delivery: Delivery, channel: Address, position: int, now: datetime
         requires_ack=delivery.requires_ack,
         attempts=0,
         escalated=False,
-        payload={**delivery.payload, "escalated": True},
+        payload={**delivery.payload, "escalated": True, **note},
     )
 
 
@@ -130,13 +151,17 @@ def note(delivery: Delivery) -> Note:
     title = str(payload.get("title", ""))
     if payload.get("late"):
         title += " (late)"
+    body = str(payload.get("body", ""))
+    if payload.get("failed_on"):
+        body += f"\n(Sent here because it could not reach you on {payload['failed_on']}.)"
     actions = ("ack", "snooze") if delivery.kind == "reminder" else ()
     return Note(
         title=title,
-        body=str(payload.get("body", "")),
+        body=body.strip(),
         kind=delivery.kind,
         delivery_id=delivery.id,
         reminder_id=delivery.reminder_id,
         actions=actions,
         data={"occurrence_at": delivery.occurrence_at.isoformat()},
+        key=hashlib.sha256(delivery.key.encode()).hexdigest()[:32],
     )

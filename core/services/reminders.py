@@ -15,11 +15,14 @@ from core.models.delivery import ACKNOWLEDGED, PENDING, SENDING, SENT
 from core.models.reminder import CANCELLED, SCHEDULED
 from core.ports import Clock
 from core.services import journal
+from core.services.reminder_status import Status, statuses
 from core.services.users import user_timezone
 from core.services.views import ReminderView
-from core.timeutil import add_elapsed, zone
+from core.timeutil import add_elapsed, format_when, zone
 
 ENTITY = "reminder"
+JUST_NOW = timedelta(minutes=1)
+"""A time this little in the past means "now" (it was typed a moment ago); older is refused."""
 
 
 class ReminderService:
@@ -47,6 +50,7 @@ class ReminderService:
             _check_owned(session, user_id, Task, task_id, "task")
             _check_owned(session, user_id, Event, event_id, "event")
             tz = user_timezone(session, user_id)
+            at = self._not_past(at, tz)
             if recurrence_rule:
                 recurrence.rule_for(recurrence_rule, at.astimezone(zone(tz)).replace(tzinfo=None))
             reminder = Reminder(
@@ -66,39 +70,58 @@ class ReminderService:
             journal.record(
                 session, user_id, ENTITY, reminder.id, "add", after=journal.snapshot(reminder)
             )
-            return _view(reminder)
+            return _view(reminder, tz)
+
+    def _not_past(self, at: datetime, tz: str) -> datetime:
+        now = self.clock.now()
+        if at >= now:
+            return at
+        if now - at <= JUST_NOW:
+            return now
+        raise Invalid(
+            f"{format_when(at, tz, now)} is already past (it is {format_when(now, tz, now)}); "
+            "give a later time, e.g. --at 'in 10 minutes' or 'tomorrow 9am'."
+        )
 
     def upcoming(self, user_id: int, *, include_past: bool = False) -> list[ReminderView]:
-        """Scheduled reminders by time; with `include_past`, sent and cancelled ones too."""
+        """Scheduled reminders by time; with `include_past`, delivered and cancelled ones too.
+
+        Statuses come from the deliveries (see `reminder_status`), times in the user's zone.
+        """
         query = select(Reminder).where(Reminder.user_id == user_id)
         if not include_past:
             query = query.where(Reminder.status == SCHEDULED)
         with self.db.transaction() as session:
-            return [
-                _view(r)
-                for r in session.scalars(query.order_by(Reminder.next_at, Reminder.remind_at))
-            ]
+            tz = user_timezone(session, user_id)
+            found = list(session.scalars(query.order_by(Reminder.next_at, Reminder.remind_at)))
+            shown = statuses(session, found, self.clock.now(), tz)
+            return [_view(r, tz, shown[r.id]) for r in found]
 
     def snooze(self, user_id: int, reminder_id: int, delay: timedelta) -> ReminderView:
-        """Ring again after `delay`; what was already sent counts as seen (no escalation)."""
+        """Ring again `delay` from now if it has rung (what was sent counts as seen: no
+        escalation); one that has not rung yet moves `delay` later, never earlier."""
         if delay <= timedelta(0):
             raise Invalid("Snooze for a positive time, e.g. --for 15m.")
+        now = self.clock.now()
         with self.db.transaction() as session:
             reminder = _owned(session, user_id, reminder_id)
             if reminder.status == CANCELLED:
                 raise Invalid(f"Reminder #{reminder_id} is cancelled.")
-            reminder.next_at = add_elapsed(self.clock.now(), delay)
-            reminder.status = SCHEDULED
-            session.execute(
+            seen = session.scalars(
                 update(Delivery)
                 .where(
                     Delivery.reminder_id == reminder_id,
                     Delivery.state.in_([PENDING, SENDING, SENT]),
                 )
-                .values(state=ACKNOWLEDGED, acknowledged_at=self.clock.now())
-            )
+                .values(state=ACKNOWLEDGED, acknowledged_at=now)
+                .returning(Delivery.id)
+            ).all()
+            waiting = reminder.status == SCHEDULED and not seen
+            start = max(reminder.next_at or now, now) if waiting else now
+            reminder.next_at, reminder.status = add_elapsed(start, delay), SCHEDULED
             emit(session, "reminder.changed", user_id=user_id, id=reminder.id, action="snooze")
-            return _view(reminder)
+            said = "it had not rung yet, so it rings that much later" if waiting else None
+            return _view(reminder, user_timezone(session, user_id), Status(SCHEDULED, said))
 
     def cancel(self, user_id: int, reminder_id: int) -> ReminderView:
         with self.db.transaction() as session:
@@ -110,7 +133,7 @@ class ReminderService:
             journal.record(
                 session, user_id, ENTITY, reminder.id, "cancel", before, journal.snapshot(reminder)
             )
-            return _view(reminder)
+            return _view(reminder, user_timezone(session, user_id))
 
 
 def _owned(session: Session, user_id: int, reminder_id: int) -> Reminder:
@@ -120,13 +143,17 @@ def _owned(session: Session, user_id: int, reminder_id: int) -> Reminder:
     return reminder
 
 
-def _view(reminder: Reminder) -> ReminderView:
+def _view(reminder: Reminder, tz: str, status: Status | None = None) -> ReminderView:
+    """`tz` is the user's zone now (what they read); the reminder keeps the zone it was set
+    in for repeating by local wall time."""
+    status = status or Status(reminder.status)
     return ReminderView(
         id=reminder.id,
         title=reminder.title,
-        remind_at=(reminder.next_at or reminder.remind_at).astimezone(zone(reminder.timezone)),
-        timezone=reminder.timezone,
-        status=reminder.status,
+        remind_at=(reminder.next_at or reminder.remind_at).astimezone(zone(tz)),
+        timezone=tz,
+        status=status.name,
+        status_detail=status.detail,
         recurrence=reminder.recurrence,
         task_id=reminder.task_id,
         event_id=reminder.event_id,

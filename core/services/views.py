@@ -85,6 +85,8 @@ class ReminderView(_Json):
     event_id: int | None
     requires_ack: bool = False
     urgent: bool = False
+    status_detail: str | None = None
+    """Why a reminder is `missed` (the digest that covered it) or `failed` (the last error)."""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ def test_reminders(run: Run) -> None:
             "event_id": None,
             "requires_ack": False,
             "urgent": False,
+            "status_detail": None,
         }
     ]
     run("remind", "cancel", "1")

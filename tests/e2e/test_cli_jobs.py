@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
+from tests.conftest import ZONE
 from tests.e2e.conftest import Run, as_json
 from tests.stubs.webhook import WebhookReceiver
 
@@ -28,9 +36,10 @@ def test_ack_and_snooze(run: Run) -> None:
     flags = as_json(run("remind", "list", "--json"))[0]  # type: ignore[index]
     assert flags["requires_ack"] and flags["urgent"]
     out = run("remind", "snooze", "1", "--for", "15m").stdout
-    assert "until Tue 10 Mar 09:15 Europe/Berlin" in out  # 15 minutes from the pinned now
+    # It has not rung yet (due 09:30, now 09:00): a snooze moves it later, never earlier.
+    assert "until Tue 10 Mar 09:45 Europe/Berlin (it had not rung yet" in out
     assert as_json(run("remind", "list", "--json"))[0]["remind_at"] == (  # type: ignore[index]
-        "2026-03-10T09:15:00+01:00"
+        "2026-03-10T09:45:00+01:00"
     )
     assert "Acknowledged reminder #1" in run("remind", "ack", "1").stdout
     assert "No reminder #5" in run("remind", "ack", "5", ok=False).stderr
@@ -54,3 +63,49 @@ def test_jobs_status_reports_queue_and_deliveries(run: Run) -> None:
     report = json.loads(run("jobs", "status", "--json").stdout)
     assert report["queue"]["backend"].startswith("in-process")
     assert set(report) >= {"queue", "deliveries", "next reminders", "scheduler"}
+
+
+def test_a_past_time_is_refused_and_in_30_seconds_works(run: Run) -> None:
+    refused = run("remind", "add", "Call the bank", "--at", "2026-03-10 08:00", ok=False)
+    assert refused.stderr.strip().splitlines() == [
+        "Error: Tue 10 Mar 08:00 Europe/Berlin is already past (it is Tue 10 Mar 09:00 "
+        "Europe/Berlin); give a later time, e.g. --at 'in 10 minutes' or 'tomorrow 9am'."
+    ]
+    added = as_json(run("remind", "add", "stretch in 30 seconds", "--json"))
+    assert added["remind_at"] == "2026-03-10T09:00:30+01:00"  # type: ignore[index]
+    assert added["title"] == "stretch"  # type: ignore[index]
+
+
+def test_remind_list_and_jobs_status_tell_the_same_story(run: Run) -> None:
+    run("remind", "add", "Stretch", "--at", "2026-03-10 09:30")
+    run("remind", "add", "Call the bank", "--at", "2026-03-10 09:00")
+    listed = {r["title"]: r["status"] for r in as_json(run("remind", "list", "--all", "--json"))}  # type: ignore[union-attr, index]
+    report = json.loads(run("jobs", "status", "--json").stdout)
+    assert listed == {"Stretch": "scheduled", "Call the bank": "due"}  # `run` is not running
+    assert report["reminders"] == {"due": 1, "scheduled": 1}
+    assert report["next reminders"][1] == "#1 Stretch at Tue 10 Mar 09:30 Europe/Berlin"
+
+
+def test_run_says_what_it_delivers_next(isolated_home: Path) -> None:
+    env = {**os.environ, "AURELIUS_HOME": str(isolated_home), "AURELIUS_TIMEZONE": ZONE,
+           "AURELIUS_NOW": "2026-03-10T09:00", "AURELIUS_TICK_SECONDS": "0.2"}
+    env.pop("AURELIUS_DATABASE_URL", None)
+    env.pop("AURELIUS_REDIS_URL", None)
+    command = shutil.which("aurelius", path=str(Path(sys.executable).parent))
+    assert command
+    subprocess.run([command, "remind", "stretch in 58 seconds"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    running = subprocess.Popen([command, "run"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(30, running.kill)  # a silent `run` fails the test, not CI
+    watchdog.start()
+    try:
+        assert running.stdout is not None
+        lines = [running.stdout.readline() for _ in range(2)]
+    finally:
+        watchdog.cancel()
+        running.send_signal(signal.SIGINT)
+        out, err = running.communicate(timeout=30)
+    assert lines[0].startswith("Aurelius is running (Europe/Berlin)")
+    assert lines[1] == "next: 'stretch' in 58 s (Tue 10 Mar 09:00 Europe/Berlin)\n"
+    assert running.returncode == 0 and "Stopped." in out and "Traceback" not in err

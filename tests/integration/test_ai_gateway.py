@@ -157,3 +157,73 @@ def test_per_user_rate_limit(services: Services, user_id: int,
     ai.gateway.ask(call(user_id, "2"))
     with pytest.raises(QuotaExceeded, match="2 a minute"):
         ai.gateway.ask(call(user_id, "3"))
+
+
+# --- providers that misbehave, through the official SDKs against loopback stubs -----------
+
+WRONG_SHAPES = ["<html><body>502 from a proxy</body></html>", '{"hello": "world"}',
+                '{"choices": [], "content": 7}', "not json at all {"]
+
+
+def _usage_rows(services: Services) -> list[tuple[str, str]]:
+    from core.models import UsageRecord
+
+    with services.db.transaction() as session:
+        return [(r.provider, r.outcome) for r in session.query(UsageRecord).order_by("id")]
+
+
+@pytest.mark.parametrize("body", WRONG_SHAPES)
+@pytest.mark.parametrize("vendor", ["anthropic", "openai"])
+def test_a_200_that_is_not_a_reply_falls_back_offline_with_a_usage_record(
+    services: Services, user_id: int, vendor: str, body: str
+) -> None:
+    from tests.stubs.anthropic import AnthropicStub
+    from tests.stubs.openai import OpenAIStub
+    from tests.stubs.server import Scripted
+
+    stub = (AnthropicStub() if vendor == "anthropic" else OpenAIStub()).start()
+    stub.default = Scripted(raw=body)
+    try:
+        keys = ({"anthropic_api_key": "k", "anthropic_base_url": stub.url}
+                if vendor == "anthropic"
+                else {"openai_api_key": "k", "openai_base_url": f"{stub.url}/v1"})
+        ai = ai_with(services, None, **keys)
+        answer = ai.gateway.ask(call(user_id, "summarise my week for me", use_case="plan"))
+    finally:
+        stub.stop()
+    assert answer.provider == "offline" and ALL_DOWN in answer.notices
+    assert stub.calls == 3  # the first try and two retries, all read as unavailable
+    assert _usage_rows(services) == [(vendor, "error"), ("offline", "ok")]
+
+
+@pytest.mark.parametrize(("stream", "both"), [(False, True), (True, True), (False, False)])
+def test_a_hanging_provider_costs_one_turn_budget_whatever_the_retries(
+    services: Services, user_id: int, stream: bool, both: bool
+) -> None:
+    import time
+
+    from core.ai.gateway import TOO_SLOW
+    from tests.stubs.blackhole import BlackHole
+
+    with BlackHole() as hole:
+        second = ({"openai_api_key": "k", "openai_base_url": f"http://127.0.0.1:{hole.port}/v1"}
+                  if both else {})
+        ai = ai_with(services, None, anthropic_api_key="k",
+                     anthropic_base_url=f"http://127.0.0.1:{hole.port}",
+                     ai_timeout=60.0, ai_retries=5, ai_turn_seconds=0.6, **second)
+        started = time.monotonic()
+        reply = ai.assistant.ask(user_id, "summarise my week and then plan it",
+                                 on_text=(lambda _: None) if stream else None)
+        took = time.monotonic() - started
+    assert reply.provider == "offline"
+    assert TOO_SLOW.format(seconds=0.6) in reply.notices
+    assert 0.6 <= took < 1.5, took  # not 60 s per call, nor one timeout per retry
+    assert hole.connections >= 1
+
+
+def test_the_turn_budget_is_a_setting() -> None:
+    from aurelius.adapters.ai_wiring import ai_config
+    from aurelius.settings import Settings
+
+    assert ai_config(Settings()).turn_seconds == 30.0
+    assert ai_config(Settings(ai_turn_seconds=12)).turn_seconds == 12.0

@@ -3,6 +3,8 @@ quiet hours, escalation, retries, abandoned claims, briefs."""
 
 from __future__ import annotations
 
+import dataclasses
+import getpass
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -37,6 +39,12 @@ def services(
 
 def deliver_all(deliveries: DeliveryService) -> list[str]:
     return [deliveries.send(delivery_id) for delivery_id in deliveries.plan()]
+
+
+def webhook_then_email(services: Services, user_id: int) -> None:
+    """A webhook that is down, then e-mail: where a failure escalates to."""
+    services.channels.add(user_id, "webhook", "https://hooks.example/down")
+    services.channels.add(user_id, "email", "me@example.com")
 
 
 def at(wall: datetime, tz: str = ZONE) -> datetime:
@@ -79,6 +87,7 @@ def test_daily_reminder_keeps_local_time_across_both_dst_switches(
         "America/New_York": datetime(2026, 10, 30, 8),
     }
     for first in (spring[tz], autumn[tz]):
+        clock.instant = at(first, tz) - timedelta(hours=1)
         reminder = services.reminders.add(
             user, f"Pills {first:%b}", at(first, tz), recurrence_rule="FREQ=DAILY;COUNT=4"
         )
@@ -100,6 +109,7 @@ def test_daily_reminder_keeps_local_time_across_both_dst_switches(
 def test_gap_time_fires_at_first_valid_instant_and_overlap_fires_once(
     services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
 ) -> None:
+    clock.instant = at(datetime(2026, 3, 27))
     services.reminders.add(
         user_id, "Gap", at(datetime(2026, 3, 28, 2, 30)), recurrence_rule="FREQ=DAILY;COUNT=3"
     )
@@ -127,11 +137,13 @@ def test_gap_time_fires_at_first_valid_instant_and_overlap_fires_once(
 def test_after_downtime_recent_are_late_and_old_are_in_a_digest(
     services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
 ) -> None:
+    clock.instant = NOW - timedelta(hours=4)  # set before `aurelius run` went down
     services.reminders.add(user_id, "Recent", NOW - timedelta(minutes=5))
     services.reminders.add(user_id, "Old", NOW - timedelta(hours=3))
     services.reminders.add(
         user_id, "Hourly", NOW - timedelta(hours=2, minutes=5), recurrence_rule="FREQ=HOURLY"
     )
+    clock.instant = NOW
     deliver_all(services.deliveries)
     titles = transcript.titles
     assert "Recent (late)" in titles and "Hourly (late)" in titles
@@ -183,8 +195,7 @@ def test_unacknowledged_reminder_escalates_to_the_next_channel(
 def test_failures_are_retried_with_backoff_then_escalated(
     services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
 ) -> None:
-    services.channels.add(user_id, "webhook", "https://hooks.example/down")
-    services.channels.add(user_id, "email", "me@example.com")
+    webhook_then_email(services, user_id)
     services.reminders.add(user_id, "Renew passport", NOW)
     transcript.failures = 1
     assert deliver_all(services.deliveries) == ["pending"]
@@ -255,3 +266,97 @@ def test_only_one_scheduler_holds_the_lease(services: Services, clock: FixedCloc
     clock.instant = NOW + timedelta(seconds=11)
     assert leases.acquire(services.db, clock, "scheduler", "b", ttl)
     assert not leases.acquire(services.db, clock, "scheduler", "a", ttl)
+
+
+def test_a_slow_webhook_is_maybe_delivered_and_retried_later_with_the_same_key(
+    database_url: str, clock: FixedClock
+) -> None:
+    from aurelius.adapters.notifiers import WebhookNotifier
+    from tests.stubs.webhook import WebhookReceiver
+
+    with WebhookReceiver(delay=1.0) as receiver:
+        notifiers = {"webhook": WebhookNotifier(timeout=0.2)}
+        built = build_services(
+            Settings(database_url=database_url, timezone=ZONE), clock=clock, notifiers=notifiers
+        )
+        user = built.local_user_id()
+        built.channels.add(user, "webhook", receiver.url)
+        built.reminders.add(user, "Stretch", NOW)
+        assert deliver_all(built.deliveries) == ["pending"]  # it may have arrived
+        clock.instant = NOW + timedelta(seconds=59)
+        assert deliver_all(built.deliveries) == []  # a longer wait than for a refusal (5 s)
+        receiver.delay = 0.0
+        clock.instant = NOW + timedelta(minutes=1)
+        assert deliver_all(built.deliveries) == ["sent"]
+        built.close()
+    keys = [r.headers["x-aurelius-delivery"] for r in receiver.received]
+    assert len(keys) == 2 and keys[0] == keys[1] and len(keys[0]) == 32
+
+
+def test_failed_after_every_retry_shows_failed_and_tells_the_next_channel(
+    services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
+) -> None:
+    from aurelius.workers.status import collect
+
+    webhook_then_email(services, user_id)
+    services.reminders.add(user_id, "Renew passport", NOW)
+    transcript.failures = 5  # every attempt on the webhook; the e-mail then works
+    for minute in range(20):
+        clock.instant = NOW + timedelta(minutes=minute)
+        deliver_all(services.deliveries)
+    (shown,) = services.reminders.upcoming(user_id, include_past=True)
+    assert shown.status == "sent"  # it reached the e-mail channel in the end
+    (address, note), = transcript.sent
+    assert address.kind == "email" and "could not reach you on webhook" in note.body
+    with services.db.transaction() as session:
+        session.query(Delivery).filter_by(channel_kind="email").update({"state": "failed"})
+    (shown,) = services.reminders.upcoming(user_id, include_past=True)
+    assert shown.status == "failed" and shown.status_detail
+    assert "5 tries on webhook: ConnectionError: channel unavailable" in shown.status_detail
+    assert collect(services)["reminders"] == {"failed": 1}
+
+
+def test_missed_reminders_say_missed_and_name_the_digest_in_the_current_zone(
+    services: Services, user_id: int, transcript: TranscriptNotifier, clock: FixedClock
+) -> None:
+    from aurelius.workers.status import collect
+
+    clock.instant = NOW - timedelta(hours=4)
+    services.reminders.add(user_id, "Old", NOW - timedelta(hours=3))
+    services.reminders.add(user_id, "Later", NOW + timedelta(hours=3))
+    # `config set timezone America/New_York`; the next command carries it to the user.
+    services.users.ensure("cli", getpass.getuser(), "me", "America/New_York")
+    clock.instant = NOW
+    deliver_all(services.deliveries)
+    digest = next(n for _, n in transcript.sent if n.kind == "digest")
+    assert "Old (Tue 10 Mar 01:00 America/New_York)" in digest.body  # 09:00 Berlin - 3 h
+    shown = {r.title: r for r in services.reminders.upcoming(user_id, include_past=True)}
+    assert shown["Old"].status == "missed"
+    assert shown["Old"].status_detail == (
+        "in the missed digest of Tue 10 Mar 04:00 America/New_York (sent)"
+    )
+    assert shown["Later"].remind_at.isoformat() == "2026-03-10T07:00:00-04:00"
+    moved = dataclasses.replace(  # `jobs status` in a new process reads the new setting
+        services, settings=services.settings.model_copy(update={"timezone": "America/New_York"})
+    )
+    report = collect(moved)
+    assert report["reminders"] == {"missed": 1, "scheduled": 1}
+    assert report["deliveries"]["missed"] == 1
+    assert report["next reminders"] == [f"#{shown['Later'].id} Later at Tue 10 Mar 07:00 "
+                                        "America/New_York"]
+
+
+def test_statuses_sent_acknowledged_cancelled_due(
+    services: Services, user_id: int, clock: FixedClock
+) -> None:
+    sent = services.reminders.add(user_id, "Sent", NOW)
+    acked = services.reminders.add(user_id, "Acked", NOW)
+    cancelled = services.reminders.add(user_id, "Cancelled", NOW + timedelta(hours=1))
+    due = services.reminders.add(user_id, "Due", NOW + timedelta(minutes=1))
+    deliver_all(services.deliveries)
+    services.deliveries.acknowledge(user_id, acked.id)
+    services.reminders.cancel(user_id, cancelled.id)
+    clock.instant = NOW + timedelta(minutes=2)  # `aurelius run` is not running
+    shown = {r.id: r.status for r in services.reminders.upcoming(user_id, include_past=True)}
+    assert shown == {sent.id: "sent", acked.id: "acknowledged", cancelled.id: "cancelled",
+                     due.id: "due"}

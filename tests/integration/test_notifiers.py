@@ -69,3 +69,34 @@ def test_email_goes_out_over_smtp(smtp_sink: tuple[int, list[bytes]]) -> None:
     )
     (raw,) = messages
     assert b"Subject: Call the bank" in raw and b"To: me@example.com" in raw
+
+
+def test_every_webhook_request_carries_the_delivery_key() -> None:
+    keyed = Note("Stretch", "", key="5f1d0c")
+    with WebhookReceiver() as receiver:
+        WebhookNotifier().send(Address("webhook", receiver.url), keyed)
+        WebhookNotifier().send(Address("webhook", receiver.url), keyed)
+    assert [r.headers["x-aurelius-delivery"] for r in receiver.received] == ["5f1d0c"] * 2
+
+
+def test_a_timeout_after_the_request_went_out_is_maybe_delivered() -> None:
+    from core.errors import DeliveryUncertain
+
+    with WebhookReceiver(delay=1.0) as receiver:  # answers after the client gave up
+        with pytest.raises(DeliveryUncertain, match="may have arrived"):
+            WebhookNotifier(timeout=0.2).send(Address("webhook", receiver.url), NOTE)
+        assert len(receiver.received) == 1  # it did arrive
+
+
+def test_a_refused_webhook_did_not_receive_anything() -> None:
+    """Refused before anything was sent: a plain failure, retried on the short backoff."""
+    import urllib.error
+
+    from core.errors import DeliveryUncertain
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(urllib.error.URLError) as raised:
+        WebhookNotifier(timeout=0.5).send(Address("webhook", f"http://127.0.0.1:{port}/h"), NOTE)
+    assert not isinstance(raised.value, DeliveryUncertain)

@@ -7,7 +7,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.stubs.server import Scripted, StubServer, send_json, send_sse
+from tests.stubs.server import Scripted, StubServer, send_json, send_raw, send_sse
 
 
 class AnthropicStub(StubServer):
@@ -18,6 +18,9 @@ class AnthropicStub(StubServer):
         if reply.status != 200:
             error = {"type": "error", "error": {"type": "api_error", "message": "scripted"}}
             send_json(handler, reply.status, error)
+            return
+        if reply.raw is not None:
+            send_raw(handler, reply.raw)
             return
         message = _message(reply, body.get("model", "claude-stub"), len(self.requests))
         if body.get("stream"):

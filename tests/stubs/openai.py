@@ -10,7 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.stubs.server import Scripted, StubServer, send_json, send_sse
+from tests.stubs.server import Scripted, StubServer, send_json, send_raw, send_sse
 
 DIMENSIONS = 8
 
@@ -22,6 +22,8 @@ class OpenAIStub(StubServer):
         time.sleep(reply.delay)
         if reply.status != 200:
             send_json(handler, reply.status, {"error": {"message": "scripted", "type": "x"}})
+        elif reply.raw is not None:
+            send_raw(handler, reply.raw)
         elif path.endswith("/embeddings"):
             send_json(handler, 200, _embeddings(body))
         elif body.get("stream"):

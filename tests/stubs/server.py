@@ -25,6 +25,7 @@ class Scripted:
     cache_read_tokens: int = 0
     status: int = 200
     delay: float = 0.0
+    raw: str | None = None  # a 200 with this body instead of a reply (a proxy's page, bad JSON)
 
 
 class StubServer:
@@ -82,6 +83,17 @@ class StubServer:
                 pass
 
         return Handler
+
+
+def send_raw(handler: BaseHTTPRequestHandler, body: str) -> None:
+    """A 200 that is not what the API documents; JSON-looking bodies claim to be JSON."""
+    data = body.encode()
+    kind = "application/json" if body.lstrip()[:1] in ("{", "[") else "text/html"
+    handler.send_response(200)
+    handler.send_header("content-type", kind)
+    handler.send_header("content-length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 def send_json(handler: BaseHTTPRequestHandler, status: int, payload: Any) -> None:

@@ -27,6 +27,7 @@ class Received:
 class WebhookReceiver:
     secret: str | None = None
     status: int = 200
+    delay: float = 0.0  # seconds between recording a request and answering it (a slow receiver)
     received: list[Received] = field(default_factory=list)
     rejected: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,6 +78,7 @@ def _handler(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("content-length") or 0))
             status = receiver.accept(raw, {k.lower(): v for k, v in self.headers.items()})
+            time.sleep(receiver.delay)
             self.send_response(status)
             self.send_header("content-length", "0")
             self.end_headers()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from aurelius.adapters.clock import FixedClock
 from aurelius.bootstrap import Services
 from cli.tui import AureliusApp
 from cli.tui.chat import ChatPane
@@ -234,5 +235,21 @@ def test_tool_results_show_as_cards(make_app: MakeApp, services: Services) -> No
             await until(pilot, lambda: bool(app.query(".card")))
             assert "Book flights" in str(app.query(".card").first().render())
             await until(pilot, lambda: _titles(app) == ["Book flights"])
+
+    run(scenario())
+
+
+def test_reminders_upcoming_counts_only_future_ones(
+    make_app: MakeApp, services: Services, user_id: int, clock: FixedClock
+) -> None:
+    services.reminders.add(user_id, "Already due", NOW + timedelta(minutes=1))
+    services.reminders.add(user_id, "Later", NOW + timedelta(hours=2))
+    clock.instant = NOW + timedelta(minutes=5)  # the first is past, not yet delivered
+
+    async def scenario() -> None:
+        async with started(make_app) as (app, pilot):
+            table = app.query_one(ReminderTable)
+            await until(pilot, lambda: table.row_count == 2)
+            assert table.border_title == "Reminders · 1 upcoming"
 
     run(scenario())
