@@ -37,24 +37,31 @@ _SET_SIZE = {"YEARLY": 366, "MONTHLY": 31, "WEEKLY": 7, "DAILY": 1}
 _UNTIL = re.compile(r"UNTIL=([0-9]{8})(T[0-9]{6}Z?)?", re.IGNORECASE)
 
 
-def validate(body: str, kind: str, start: datetime | date | None = None) -> str:
-    """The rule (one RRULE per line) in canonical form, or Invalid with one line naming it."""
+def validate(
+    body: str, kind: str, start: datetime | date | None = None, *, reach: bool = True
+) -> str:
+    """The rule (one RRULE per line) in canonical form, or Invalid with one line naming it.
+
+    `reach=False` skips the search for a first occurrence (for rules already stored, whose
+    expansion is bounded anyway).
+    """
     lines = [line.strip().removeprefix("RRULE:") for line in body.strip().splitlines()]
     if not lines or not all(lines):
         raise Invalid("A repeat rule is empty; write one such as FREQ=WEEKLY;BYDAY=MO.")
-    return "\n".join(_validate_line(line.upper(), kind, start) for line in lines)
+    return "\n".join(_validate_line(line.upper(), kind, start, reach) for line in lines)
 
 
-def _validate_line(line: str, kind: str, start: datetime | date | None) -> str:
+def _validate_line(line: str, kind: str, start: datetime | date | None, reach: bool) -> str:
     try:
         parts = _parts(line)
         _check_freq(parts, kind)
         _check_numbers(parts)
         anchor = _naive(start) if start is not None else datetime(2026, 1, 1, 9)
         rule = _rrule(line, anchor, "UTC")
-        _check_reachable(rule, parts, anchor)
+        if reach:
+            _check_reachable(rule, parts, anchor)
     except Invalid as exc:
-        raise Invalid(f"Repeat rule {line!r} cannot be used: {exc}") from None
+        raise Invalid(f"Cannot use repeat rule {line!r}: {exc}") from None
     return line
 
 
