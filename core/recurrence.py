@@ -57,7 +57,8 @@ def _validate_line(line: str, kind: str, start: datetime | date | None, reach: b
         _check_freq(parts, kind)
         _check_numbers(parts)
         anchor = _naive(start) if start is not None else datetime(2026, 1, 1, 9)
-        rule = _rrule(line, anchor, "UTC")
+        dated = start is not None and not isinstance(start, datetime)
+        rule = _rrule(line, anchor, "UTC", dated)
         if reach:
             _check_reachable(rule, parts, anchor)
     except Invalid as exc:
@@ -164,16 +165,16 @@ def rule_for(body: str, local_start: datetime, tz_name: str = "UTC") -> Any:
     return rules
 
 
-def _rules(body: str, local_start: datetime, tz_name: str) -> list[Any]:
-    lines = body.strip().splitlines()
-    return [_rrule(line.strip().removeprefix("RRULE:"), local_start, tz_name) for line in lines]
+def _rules(body: str, local_start: datetime, tz_name: str, all_day: bool = False) -> list[Any]:
+    lines = [line.strip().removeprefix("RRULE:") for line in body.strip().splitlines()]
+    return [_rrule(line, local_start, tz_name, all_day) for line in lines]
 
 
-def _rrule(line: str, local_start: datetime, tz_name: str) -> Any:
+def _rrule(line: str, local_start: datetime, tz_name: str, all_day: bool = False) -> Any:
     from dateutil.rrule import rrulestr
 
     try:
-        return rrulestr(_local_until(line, local_start, tz_name), dtstart=local_start)
+        return rrulestr(_local_until(line, tz_name, all_day), dtstart=local_start)
     except (ValueError, TypeError, OverflowError, KeyError, AttributeError, IndexError) as exc:
         raise Invalid(
             f"Cannot use repeat rule {line!r} ({exc}); write an RRULE such as "
@@ -181,17 +182,18 @@ def _rrule(line: str, local_start: datetime, tz_name: str) -> Any:
         ) from None
 
 
-def _local_until(line: str, local_start: datetime, tz_name: str) -> str:
+def _local_until(line: str, tz_name: str, all_day: bool) -> str:
+    """UNTIL as naive local wall time; on an all-day series a date-time names its UTC date
+    (SabreDAV and others write the last day as a UTC instant)."""
     found = _UNTIL.search(line)
     if found is None:
         return line
     day, clock_part = found.group(1), (found.group(2) or "").upper()
     try:
-        if clock_part.endswith("Z"):
-            instant = datetime.strptime(day + clock_part, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            until = instant.astimezone(zone(tz_name)).replace(tzinfo=None)
-        elif clock_part:
-            until = datetime.strptime(day + clock_part, "%Y%m%dT%H%M%S")
+        if clock_part and not all_day:
+            until = datetime.strptime(day + clock_part[:7], "%Y%m%dT%H%M%S")
+            if clock_part.endswith("Z"):
+                until = until.replace(tzinfo=UTC).astimezone(zone(tz_name)).replace(tzinfo=None)
         else:  # a date: the whole of that day counts
             until = datetime.strptime(day, "%Y%m%d") + timedelta(days=1, seconds=-1)
     except (ValueError, OverflowError):
@@ -244,13 +246,14 @@ def occurrences(
     window_start: datetime,
     window_end: datetime,
     length: timedelta,
+    all_day: bool = False,
 ) -> Iterator[datetime]:
     """Start instants of the occurrences that overlap [window_start, window_end)."""
     tz = zone(tz_name)
     local_start = start.astimezone(tz).replace(tzinfo=None)
     low = add_elapsed(window_start, -length).astimezone(tz).replace(tzinfo=None)
     high = window_end.astimezone(tz).replace(tzinfo=None)
-    for local in _walk(body, local_start, tz_name, low - timedelta(hours=3)):
+    for local in _walk(body, local_start, tz_name, low - timedelta(hours=3), all_day):
         if local > high:
             return
         instant = localize(local, tz_name)
@@ -260,14 +263,14 @@ def occurrences(
             yield instant
 
 
-def _walk(body: str, local_start: datetime, tz_name: str, low: datetime) -> Iterator[datetime]:
+def _walk(
+    body: str, local_start: datetime, tz_name: str, low: datetime, all_day: bool = False
+) -> Iterator[datetime]:
     """Occurrences from about `low` on, at most MAX_STEPS of them within MAX_SECONDS."""
-    rules = [_forwarded(rule, low) for rule in _rules(body, local_start, tz_name)]
+    rules = [_forwarded(rule, low) for rule in _rules(body, local_start, tz_name, all_day)]
     deadline = clock.monotonic() + MAX_SECONDS
-    steps = 0
-    for moment in _merged(rules):
-        steps += 1
-        if steps > MAX_STEPS or clock.monotonic() > deadline:
+    for steps, moment in enumerate(_merged(rules)):
+        if steps >= MAX_STEPS or clock.monotonic() > deadline:
             return
         if moment >= low:
             yield moment

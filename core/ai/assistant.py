@@ -23,8 +23,9 @@ from core.ports import Clock
 from core.services.users import user_timezone
 
 MAX_STEPS = 6  # tool rounds per request; a model that loops longer is stopped
-YES = re.compile(r"^\s*(?:y|yes|yep|confirm|confirmed|do it|go ahead|ok|okay|sure)\s*[.!]*\s*$",
-                 re.IGNORECASE)
+YES = re.compile(
+    r"^\s*(?:y|yes|yep|confirm|confirmed|do it|go ahead|ok|okay|sure)\s*[.!]*\s*$", re.IGNORECASE
+)
 NO = re.compile(r"^\s*(?:n|no|nope|cancel|stop|don't|do not)\s*[.!]*\s*$", re.IGNORECASE)
 # Several actions in one request, or a change relative to something existing: a model
 # must plan the steps, so it goes to the default tier.
@@ -66,14 +67,25 @@ def needs_reasoning(text: str) -> bool:
 
 
 class Assistant:
-    def __init__(self, db: Database, clock: Clock, gateway: Gateway, toolbox: Toolbox,
-                 preferences: Preferences | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        gateway: Gateway,
+        toolbox: Toolbox,
+        preferences: Preferences | None = None,
+    ) -> None:
         self.db, self.clock, self.gateway, self.toolbox = db, clock, gateway, toolbox
         self.threads = Threads(db)
         self.preferences = preferences or Preferences()
 
-    def ask(self, user_id: int, text: str, channel: str = "cli",
-            on_text: Callable[[str], None] | None = None) -> Reply:
+    def ask(
+        self,
+        user_id: int,
+        text: str,
+        channel: str = "cli",
+        on_text: Callable[[str], None] | None = None,
+    ) -> Reply:
         tz = self._zone(user_id)
         thread_id = self.threads.ensure(user_id, channel)
         pending = self.threads.pending(user_id)
@@ -95,8 +107,14 @@ class Assistant:
         offline_first = understood(parsed) and not several
         use_case = "plan" if several else "chat"
         for step in range(MAX_STEPS):
-            call = GatewayCall(turn.user_id, use_case, self._request(turn), offline_first,
-                               cacheable=step == 0, data_kinds=_kinds(turn.messages))
+            call = GatewayCall(
+                turn.user_id,
+                use_case,
+                self._request(turn),
+                offline_first,
+                cacheable=step == 0,
+                data_kinds=_kinds(turn.messages),
+            )
             answer = self.gateway.ask(call, on_text)
             self._note(turn, answer)
             turn.add(Message(ASSISTANT, answer.result.text, answer.result.tool_calls))
@@ -123,20 +141,24 @@ class Assistant:
         else:
             outcome = self.toolbox.run(turn.user_id, turn.tz, call.name, call.arguments)
             turn.reply.items.extend(outcome.items)
-        turn.add(Message(TOOL, outcome.content(), tool_call_id=call.id,
-                         data_kind=outcome.data_kind))
+        turn.add(
+            Message(TOOL, outcome.content(), tool_call_id=call.id, data_kind=outcome.data_kind)
+        )
 
     def _hold(self, turn: _Turn, call: ToolCall) -> ToolOutcome:
         description = self.toolbox.describe(turn.tz, call.name, call.arguments)
-        action_id = self.threads.hold(turn.user_id, call.name, dict(call.arguments),
-                                      description, self.clock.now())
+        action_id = self.threads.hold(
+            turn.user_id, call.name, dict(call.arguments), description, self.clock.now()
+        )
         turn.reply.actions = ["yes", "no"]
         return ToolOutcome(
             f"Waiting for the user's confirmation (action #{action_id}): {description}. "
-            "Ask them to answer yes or no.")
+            "Ask them to answer yes or no."
+        )
 
-    def _settle(self, user_id: int, tz: str, thread_id: int, pending: Pending,
-                confirmed: bool) -> Reply:
+    def _settle(
+        self, user_id: int, tz: str, thread_id: int, pending: Pending, confirmed: bool
+    ) -> Reply:
         now = self.clock.now()
         if not confirmed:
             self.threads.resolve(user_id, pending.id, "cancelled", now)
@@ -145,8 +167,11 @@ class Assistant:
             self.threads.resolve(user_id, pending.id, "confirmed", now)
             outcome = self.toolbox.run(user_id, tz, pending.tool, pending.arguments)
             reply = Reply(outcome.summary, outcome.items, provider="offline")
-        self.threads.append(thread_id, [Message(USER, "yes" if confirmed else "no"),
-                                        Message(ASSISTANT, reply.text)], now)
+        self.threads.append(
+            thread_id,
+            [Message(USER, "yes" if confirmed else "no"), Message(ASSISTANT, reply.text)],
+            now,
+        )
         return reply
 
 

@@ -64,8 +64,13 @@ class Gateway:
         self.breakers = Breakers(config.breaker_failures, config.breaker_reset_seconds, monotonic)
 
     def ask(self, call: GatewayCall, on_text: OnText | None = None) -> Answer:
-        chosen = route(self.config, call.use_case, call.offline_first, bool(self.providers),
-                       self.meter.standing(call.user_id))
+        chosen = route(
+            self.config,
+            call.use_case,
+            call.offline_first,
+            bool(self.providers),
+            self.meter.standing(call.user_id),
+        )
         if chosen.tier == OFFLINE:
             return self._offline(call, chosen, on_text)
         chain = self._chain(chosen.tier)
@@ -82,8 +87,9 @@ class Gateway:
     def _chain(self, tier: str) -> list[ModelRef]:
         return [ref for ref in self.config.tiers.get(tier, ()) if ref.provider in self.providers]
 
-    def _cached(self, call: GatewayCall, chosen: Route, key: str,
-                on_text: OnText | None) -> Answer | None:
+    def _cached(
+        self, call: GatewayCall, chosen: Route, key: str, on_text: OnText | None
+    ) -> Answer | None:
         started = self.monotonic()
         found = self.cache.get(key)
         if found is None:
@@ -94,8 +100,9 @@ class Gateway:
             on_text(result.text)
         return Answer(result, "cache", result.model, chosen.tier, chosen.notices, cached=level)
 
-    def _remote(self, call: GatewayCall, chosen: Route, chain: list[ModelRef],
-                on_text: OnText | None) -> Answer:
+    def _remote(
+        self, call: GatewayCall, chosen: Route, chain: list[ModelRef], on_text: OnText | None
+    ) -> Answer:
         for ref in chain:
             breaker = self.breakers[ref.provider]
             if not breaker.allows():
@@ -111,20 +118,42 @@ class Gateway:
                 self._meter(call, chosen.tier, ref.provider, ref.model, Usage(), started, ERROR)
                 raise
             breaker.succeeded()
-            spent = self._meter(call, chosen.tier, ref.provider, result.model or ref.model,
-                                result.usage, started, OK, call.data_kinds)
-            return Answer(result, ref.provider, result.model or ref.model, chosen.tier,
-                          chosen.notices, provider_ms=spent)
+            spent = self._meter(
+                call,
+                chosen.tier,
+                ref.provider,
+                result.model or ref.model,
+                result.usage,
+                started,
+                OK,
+                call.data_kinds,
+            )
+            return Answer(
+                result,
+                ref.provider,
+                result.model or ref.model,
+                chosen.tier,
+                chosen.notices,
+                provider_ms=spent,
+            )
         return self._offline(call, Route(OFFLINE, (*chosen.notices, ALL_DOWN)), on_text)
 
     def _invoke(self, ref: ModelRef, request: ChatRequest, on_text: OnText | None) -> ChatResult:
         model = self.providers[ref.provider]
         request = replace(request, model=ref.model)
         if on_text is None:
-            return with_retries(lambda: model.complete(request), self.config.retries,
-                                self.config.backoff_seconds, self.sleep)
-        return with_retries(lambda: _stream(model, request, on_text), self.config.retries,
-                            self.config.backoff_seconds, self.sleep)
+            return with_retries(
+                lambda: model.complete(request),
+                self.config.retries,
+                self.config.backoff_seconds,
+                self.sleep,
+            )
+        return with_retries(
+            lambda: _stream(model, request, on_text),
+            self.config.retries,
+            self.config.backoff_seconds,
+            self.sleep,
+        )
 
     def _offline(self, call: GatewayCall, chosen: Route, on_text: OnText | None) -> Answer:
         started = self.monotonic()
@@ -134,12 +163,24 @@ class Gateway:
             on_text(result.text)
         return Answer(result, OFFLINE, result.model, OFFLINE, chosen.notices)
 
-    def _meter(self, call: GatewayCall, tier: str, provider: str, model: str, usage: Usage,
-               started: float, outcome: str, kinds: frozenset[str] = frozenset()) -> float:
+    def _meter(
+        self,
+        call: GatewayCall,
+        tier: str,
+        provider: str,
+        model: str,
+        usage: Usage,
+        started: float,
+        outcome: str,
+        kinds: frozenset[str] = frozenset(),
+    ) -> float:
         """Record the call; returns its latency in milliseconds."""
         latency = (self.monotonic() - started) * 1000
-        self.meter.record(Metered(call.user_id, call.use_case, tier, provider, model, usage,
-                                  latency, outcome, kinds))
+        self.meter.record(
+            Metered(
+                call.user_id, call.use_case, tier, provider, model, usage, latency, outcome, kinds
+            )
+        )
         return latency
 
 

@@ -55,18 +55,31 @@ class Meter:
         )
         now = self.clock.now()
         record = UsageRecord(
-            user_id=entry.user_id, created_at=now, use_case=entry.use_case, tier=entry.tier,
-            provider=entry.provider, model=entry.model, input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens, cache_read_tokens=usage.cache_read_tokens,
-            cost_usd=cost, latency_ms=round(entry.latency_ms, 3), outcome=entry.outcome,
+            user_id=entry.user_id,
+            created_at=now,
+            use_case=entry.use_case,
+            tier=entry.tier,
+            provider=entry.provider,
+            model=entry.model,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cost_usd=cost,
+            latency_ms=round(entry.latency_ms, 3),
+            outcome=entry.outcome,
         )
         with self.db.transaction() as session:
             session.add(record)
             if entry.data_kinds and entry.provider != OFFLINE:
-                session.add(EgressRecord(
-                    user_id=entry.user_id, created_at=now, provider=entry.provider,
-                    model=entry.model, data_kinds=sorted(entry.data_kinds),
-                ))
+                session.add(
+                    EgressRecord(
+                        user_id=entry.user_id,
+                        created_at=now,
+                        provider=entry.provider,
+                        model=entry.model,
+                        data_kinds=sorted(entry.data_kinds),
+                    )
+                )
         return record
 
     def standing(self, user_id: int) -> Standing:

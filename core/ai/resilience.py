@@ -47,8 +47,12 @@ class CircuitBreaker:
 class Breakers:
     """One breaker per provider name, created on first use."""
 
-    def __init__(self, failures_to_open: int, reset_seconds: float,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        failures_to_open: int,
+        reset_seconds: float,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._settings = (failures_to_open, reset_seconds, monotonic)
         self._by_provider: dict[str, CircuitBreaker] = {}
 

@@ -16,8 +16,9 @@ class Route:
     notices: tuple[str, ...] = ()
 
 
-def route(config: AIConfig, use_case: str, offline_first: bool, has_remote: bool,
-          standing: Standing) -> Route:
+def route(
+    config: AIConfig, use_case: str, offline_first: bool, has_remote: bool, standing: Standing
+) -> Route:
     plan = config.plan
     _check_rate(plan, standing)
     if offline_first:
@@ -62,8 +63,7 @@ def _allowed(plan: Plan, tier: str) -> tuple[str, tuple[str, ...]]:
     return OFFLINE, ()  # pragma: no cover - OFFLINE always matches
 
 
-def _step_down(config: AIConfig, tier: str, standing: Standing,
-               notices: tuple[str, ...]) -> Route:
+def _step_down(config: AIConfig, tier: str, standing: Standing, notices: tuple[str, ...]) -> Route:
     budget = config.plan.monthly_budget_usd
     used = standing.spend_this_month / budget if budget > 0 else 1.0
     if used >= config.offline_at and tier != OFFLINE:
@@ -75,4 +75,3 @@ def _step_down(config: AIConfig, tier: str, standing: Standing,
 
 def _near(used: float, instead: str) -> str:
     return f"You have used {used:.0%} of this month's AI budget, so I answered with {instead}."
-

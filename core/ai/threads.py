@@ -43,8 +43,12 @@ class Threads:
     def history(self, thread_id: int) -> list[Message]:
         """The recent part of the thread, trimmed to start at a user's own message so a
         tool result is never separated from the call it answers."""
-        query = (select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
-                 .order_by(ThreadMessage.id.desc()).limit(MAX_MESSAGES))
+        query = (
+            select(ThreadMessage)
+            .where(ThreadMessage.thread_id == thread_id)
+            .order_by(ThreadMessage.id.desc())
+            .limit(MAX_MESSAGES)
+        )
         with self.db.transaction() as session:
             rows = list(reversed(session.scalars(query).all()))
         messages = [_message(row) for row in rows]
@@ -54,19 +58,27 @@ class Threads:
         with self.db.transaction() as session:
             session.add_all(_row(thread_id, m, now) for m in messages)
 
-    def hold(self, user_id: int, tool: str, arguments: dict[str, Any], description: str,
-             now: datetime) -> int:
+    def hold(
+        self, user_id: int, tool: str, arguments: dict[str, Any], description: str, now: datetime
+    ) -> int:
         with self.db.transaction() as session:
-            action = PendingAction(user_id=user_id, tool=tool, arguments=arguments,
-                                   description=description, created_at=now)
+            action = PendingAction(
+                user_id=user_id,
+                tool=tool,
+                arguments=arguments,
+                description=description,
+                created_at=now,
+            )
             session.add(action)
             session.flush()
             return action.id
 
     def pending(self, user_id: int) -> Pending | None:
-        query = (select(PendingAction).where(PendingAction.user_id == user_id,
-                                             PendingAction.status == "pending")
-                 .order_by(PendingAction.id.desc()))
+        query = (
+            select(PendingAction)
+            .where(PendingAction.user_id == user_id, PendingAction.status == "pending")
+            .order_by(PendingAction.id.desc())
+        )
         with self.db.transaction() as session:
             row = session.scalars(query).first()
             return Pending(row.id, row.tool, dict(row.arguments), row.description) if row else None
@@ -101,7 +113,12 @@ def _message(row: ThreadMessage) -> Message:
 
 def _row(thread_id: int, message: Message, now: datetime) -> ThreadMessage:
     calls = [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in message.tool_calls]
-    return ThreadMessage(thread_id=thread_id, role=message.role, content=message.content,
-                         tool_calls=calls, tool_call_id=message.tool_call_id,
-                         data_kind=message.data_kind if message.role == TOOL else None,
-                         created_at=now)
+    return ThreadMessage(
+        thread_id=thread_id,
+        role=message.role,
+        content=message.content,
+        tool_calls=calls,
+        tool_call_id=message.tool_call_id,
+        data_kind=message.data_kind if message.role == TOOL else None,
+        created_at=now,
+    )

@@ -32,11 +32,16 @@ def _one(line: str) -> dict[str, Any]:
     try:
         case = json.loads(line)
     except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"Line is not valid JSON ({exc.msg}); send one JSON "
-                                     "object per line."}
+        return {
+            "id": None,
+            "error": f"Line is not valid JSON ({exc.msg}); send one JSON object per line.",
+        }
     if not isinstance(case, dict):
-        return {"id": None, "error": 'Each line must be a JSON object like {"id": ..., '
-                                     '"text": ..., "now": ..., "tz": ...}.'}
+        return {
+            "id": None,
+            "error": 'Each line must be a JSON object like {"id": ..., '
+            '"text": ..., "now": ..., "tz": ...}.',
+        }
     ident = case.get("id")
     try:
         text, now, tz = _fields(case)
@@ -51,18 +56,22 @@ def _one(line: str) -> dict[str, Any]:
 def _fields(case: dict[str, Any]) -> tuple[str, datetime, str]:
     missing = [f for f in _FIELDS if not isinstance(case.get(f), str)]
     if missing:
-        raise Invalid(f"Missing or non-string field(s): {', '.join(missing)}; each line "
-                      'needs "text", "now" (e.g. "2026-03-10T09:00:00") and "tz".')
+        raise Invalid(
+            f"Missing or non-string field(s): {', '.join(missing)}; each line "
+            'needs "text", "now" (e.g. "2026-03-10T09:00:00") and "tz".'
+        )
     try:
         times.zone(case["tz"])
     except (ValueError, KeyError, OSError):
-        raise Invalid(f"Unknown time zone {case['tz']!r}; use an IANA name such as "
-                      "Europe/Berlin.") from None
+        raise Invalid(
+            f"Unknown time zone {case['tz']!r}; use an IANA name such as Europe/Berlin."
+        ) from None
     try:
         now = datetime.fromisoformat(case["now"])
     except ValueError:
-        raise Invalid(f"Cannot read now={case['now']!r}; use ISO local time such as "
-                      "2026-03-10T09:00:00.") from None
+        raise Invalid(
+            f"Cannot read now={case['now']!r}; use ISO local time such as 2026-03-10T09:00:00."
+        ) from None
     return case["text"], now, case["tz"]
 
 

@@ -42,9 +42,11 @@ def colon_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, hour, int(m[2]), clock)
 
 
-@rule(_B + r"(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
-      r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
-      r"guests|of\b|st\b|nd\b|rd\b|th\b))" + _ZONE)
+@rule(
+    _B + r"(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
+    r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
+    r"guests|of\b|st\b|nd\b|rd\b|th\b))" + _ZONE
+)
 def bare_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), 0, None)
 
@@ -53,23 +55,39 @@ _T = r"(\d{1,2})(?::(\d{2}))?"
 _M = r"(?:\s*([ap])\.?m\.?(?!\w))"
 
 
-@rule(r"\b(?:from\s+|between\s+)?" + _T + _M + r"?\s*(?:-|–|—|to|until|till)\s*" + _T + _M + "?"
-      + _ZONE)
+@rule(
+    r"\b(?:from\s+|between\s+)?"
+    + _T
+    + _M
+    + r"?\s*(?:-|–|—|to|until|till)\s*"
+    + _T
+    + _M
+    + "?"
+    + _ZONE
+)
 def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
-    """"2-3pm", "9am-5pm", "9:00-10:30", "from 1 to 4pm" (one end needs am/pm or both ':')."""
+    """ "2-3pm", "9am-5pm", "9:00-10:30", "from 1 to 4pm" (one end needs am/pm or both ':')."""
     if not (m[3] or m[6] or (m[2] and m[5])):
         return None
     first = _time(m, int(m[1]), int(m[2] or 0), _mer(m[3]))
     second = _time(m, int(m[4]), int(m[5] or 0), _mer(m[6]))
     if first is None or second is None:
         return None
-    return Piece(m.start(), m.end(), "trange", hour=first.hour, minute=first.minute,
-                 meridiem=first.meridiem, zone=first.zone, second=second)
+    return Piece(
+        m.start(),
+        m.end(),
+        "trange",
+        hour=first.hour,
+        minute=first.minute,
+        meridiem=first.meridiem,
+        zone=first.zone,
+        second=second,
+    )
 
 
 @rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b")
 def approx_time(m: re.Match[str], ctx: Context) -> Piece | None:
-    """"10ish" is a bare hour ("around 10")."""
+    """ "10ish" is a bare hour ("around 10")."""
     return _time(m, int(m[1]), int(m[2] or 0), None)
 
 
@@ -92,11 +110,13 @@ def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, 0 if m[1] == "midnight" else 12, 0, "24")
 
 
-@rule(r"\b(?:in\s+the\s+|this\s+|during\s+the\s+)?(?<!movie\s)(?<!game\s)(?<!date\s)"
-      r"(?<!poker\s)(?<!quiz\s)(?<!trivia\s)(?<!pizza\s)(?<!girls\s)(?<!karaoke\s)"
-      r"(?<!opening\s)(?<!good\s)(morning|afternoon|evening|night)\b(?!\s+(?:run|routine|"
-      r"person|shift|class|classes|walk|meds|pages|owl|out|school))"
-      r"|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b")
+@rule(
+    r"\b(?:in\s+the\s+|this\s+|during\s+the\s+)?(?<!movie\s)(?<!game\s)(?<!date\s)"
+    r"(?<!poker\s)(?<!quiz\s)(?<!trivia\s)(?<!pizza\s)(?<!girls\s)(?<!karaoke\s)"
+    r"(?<!opening\s)(?<!good\s)(morning|afternoon|evening|night)\b(?!\s+(?:run|routine|"
+    r"person|shift|class|classes|walk|meds|pages|owl|out|school))"
+    r"|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b"
+)
 def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")
 
@@ -104,8 +124,10 @@ def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
 _UNIT = r"(minutes?|m|hours?|h)\b"
 
 
-@rule(r"\bin\s+(" + NUM + r")\s*" + _UNIT + r"(?:\s+and\s+(?:(a\s+half)|(\d+)\s*minutes?))?"
-      r"|\b(" + NUM + r")\s*" + _UNIT + r"\s+from\s+now\b")
+@rule(
+    r"\bin\s+(" + NUM + r")\s*" + _UNIT + r"(?:\s+and\s+(?:(a\s+half)|(\d+)\s*minutes?))?"
+    r"|\b(" + NUM + r")\s*" + _UNIT + r"\s+from\s+now\b"
+)
 def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
     count_text, unit_text = (m[1], m[2]) if m[1] else (m[5], m[6])
     if not count_text[0].isdigit() and len(unit_text) == 1:
@@ -117,8 +139,10 @@ def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
     return _elapsed(m, ctx, minutes)
 
 
-@rule(r"\bin\s+(?:an?\s+|one\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
-      r"|\bin\s+(?:an?|one)\s+hour\s+and\s+a\s+half\b")
+@rule(
+    r"\bin\s+(?:an?\s+|one\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
+    r"|\bin\s+(?:an?|one)\s+hour\s+and\s+a\s+half\b"
+)
 def in_elapsed_compound(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[1]:
         return _elapsed(m, ctx, int(m[1]) * 60 + int(m[2]))
@@ -130,10 +154,12 @@ def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
     return Piece(m.start(), m.end(), "instant", instant=moment)
 
 
-@rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one)\s+hour\s+and\s+a\s+half\b"
-      r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
-      r"(?:(?:free|spare|open|clear|solid|uninterrupted|full)\s+)?"
-      r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
+@rule(
+    r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one)\s+hour\s+and\s+a\s+half\b"
+    r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
+    r"(?:(?:free|spare|open|clear|solid|uninterrupted|full)\s+)?"
+    r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)"
+)
 def duration(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[3] and not m[3][0].isdigit() and len(m[4]) == 1:
         return None  # "am" is not "a m(inute)"
@@ -162,9 +188,19 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, bare_hour, approx_time, oclock, half_past,
-    named_time, part_of_day,
-    in_elapsed, in_elapsed_compound, duration, an_hour,
+    time_range,
+    meridiem_time,
+    colon_time,
+    bare_hour,
+    approx_time,
+    oclock,
+    half_past,
+    named_time,
+    part_of_day,
+    in_elapsed,
+    in_elapsed_compound,
+    duration,
+    an_hour,
 ]
 
 
@@ -187,4 +223,3 @@ def _bare(hour: int, pod: str | None) -> int:
         return hour % 12
     # Bare 1-6 are afternoon, 7-11 morning, 12 noon.
     return hour + 12 if 1 <= hour <= 6 else hour
-

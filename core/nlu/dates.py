@@ -31,8 +31,9 @@ def iso_date(m: re.Match[str], ctx: Context) -> Piece | None:
 
 @rule(r"\b(\d{4})-(\d{2})-(\d{2})(?:t|\s+)(\d{1,2}):(\d{2})(?::\d{2})?\b")
 def iso_datetime(m: re.Match[str], ctx: Context) -> Piece | None:
-    return _day(m, date(int(m[1]), int(m[2]), int(m[3])), hour=int(m[4]), minute=int(m[5]),
-                meridiem="24")
+    return _day(
+        m, date(int(m[1]), int(m[2]), int(m[3])), hour=int(m[4]), minute=int(m[5]), meridiem="24"
+    )
 
 
 @rule(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b(?!/)")
@@ -62,10 +63,27 @@ def _dated(today: date, month: int, dom: int, year: str | None) -> date | None:
 def _clearly_month(m: re.Match[str]) -> bool:
     if re.search(r"\d(?:st|nd|rd|th)|\d{4}", m[0]):
         return True
-    before = m.string[:m.start()].split()
-    return not before or before[-1] in {"on", "by", "due", "until", "till", "from", "every", "and",
-                                        "between", "to", "through", "before", "after", "since",
-                                        "for", "of", "in", "thru"}
+    before = m.string[: m.start()].split()
+    return not before or before[-1] in {
+        "on",
+        "by",
+        "due",
+        "until",
+        "till",
+        "from",
+        "every",
+        "and",
+        "between",
+        "to",
+        "through",
+        "before",
+        "after",
+        "since",
+        "for",
+        "of",
+        "in",
+        "thru",
+    }
 
 
 @rule(r"\b(?:on\s+)?(?:the\s+)?" + ORD + r"\s+(?:of\s+)?(" + MONTH + r")\b" + _YEAR)
@@ -80,21 +98,37 @@ def month_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return _day(m, _dated(ctx.today, MONTHS.index(m[1]) + 1, int(m[2]), m[3]))
 
 
-@rule(r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?:the|this|every)\s+month)?"
-      r"(?!\s+(?:of\s+)?" + MONTH + r")")
+@rule(
+    r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(?:the|this|every)\s+month)?"
+    r"(?!\s+(?:of\s+)?" + MONTH + r")"
+)
 def ordinal_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return _day(m, times.next_monthday(ctx.today, int(m[1])))
 
 
-_HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
-             "xmas": (12, 25), "boxing day": (12, 26), "new year's eve": (12, 31),
-             "new years eve": (12, 31), "nye": (12, 31), "new year's day": (1, 1),
-             "new years day": (1, 1), "halloween": (10, 31), "valentine's day": (2, 14),
-             "valentines day": (2, 14), "valentine's": (2, 14)}
+_HOLIDAYS = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "xmas": (12, 25),
+    "boxing day": (12, 26),
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "nye": (12, 31),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+    "valentines day": (2, 14),
+    "valentine's": (2, 14),
+}
 
 
-@rule(r"\b(?:on\s+)?(" + "|".join(sorted(_HOLIDAYS, key=len, reverse=True)).replace(" ", r"\s+")
-      + r")(?![\w'])(?!\s+(?:party|dinner|card|cards|gift|gifts|tree|lights|shopping|list))")
+@rule(
+    r"\b(?:on\s+)?("
+    + "|".join(sorted(_HOLIDAYS, key=len, reverse=True)).replace(" ", r"\s+")
+    + r")(?![\w'])(?!\s+(?:party|dinner|card|cards|gift|gifts|tree|lights|shopping|list))"
+)
 def holiday(m: re.Match[str], ctx: Context) -> Piece | None:
     month, dom = _HOLIDAYS[re.sub(r"\s+", " ", m[1])]
     return _day(m, times.next_date(ctx.today, month, dom))
@@ -123,8 +157,15 @@ def this_pod(m: re.Match[str], ctx: Context) -> Piece | None:
     return _day(m, ctx.today, pod=m[1])
 
 
-@rule(r"\b(?:on\s+)?(?:the\s+)?(" + WD + r")\s+(?:of\s+)?next\s+week\b|\bnext\s+week\s+(?:on\s+)?("
-      + WD + r")\b|\bnext\s+(" + WD + r")\b")
+@rule(
+    r"\b(?:on\s+)?(?:the\s+)?("
+    + WD
+    + r")\s+(?:of\s+)?next\s+week\b|\bnext\s+week\s+(?:on\s+)?("
+    + WD
+    + r")\b|\bnext\s+("
+    + WD
+    + r")\b"
+)
 def next_week_day(m: re.Match[str], ctx: Context) -> Piece | None:
     name = m[1] or m[2] or m[3]
     return _day(m, times.weekday_next_week(ctx.today, WEEKDAYS.index(name)))
@@ -150,8 +191,10 @@ def last_weekday(m: re.Match[str], ctx: Context) -> Piece | None:
     return _day(m, times.next_weekday(ctx.today, WEEKDAYS.index(m[1])) - timedelta(days=7))
 
 
-@rule(r"\bin\s+(" + NUM + r")\s+(days?|weeks?|months?|years?)\b"
-      r"|\b(" + NUM + r")\s+(days?|weeks?|months?|years?)\s+from\s+(?:now|today)\b")
+@rule(
+    r"\bin\s+(" + NUM + r")\s+(days?|weeks?|months?|years?)\b"
+    r"|\b(" + NUM + r")\s+(days?|weeks?|months?|years?)\s+from\s+(?:now|today)\b"
+)
 def in_days(m: re.Match[str], ctx: Context) -> Piece | None:
     count = int(number(m[1] or m[3]))
     return _day(m, _shift(ctx.today, count, (m[2] or m[4]).rstrip("s")))
@@ -197,18 +240,23 @@ def named_month(m: re.Match[str], ctx: Context) -> Piece | None:
     return _span(m, start, until, due)
 
 
-@rule(r"\b(?:in|for|during|of|throughout|over)\s+(?:the\s+month\s+of\s+)?(" + MONTH
-      + r")(?:\s+(\d{4}))?\b(?!\s*(?:\d|the\s+\d))")
+@rule(
+    r"\b(?:in|for|during|of|throughout|over)\s+(?:the\s+month\s+of\s+)?("
+    + MONTH
+    + r")(?:\s+(\d{4}))?\b(?!\s*(?:\d|the\s+\d))"
+)
 def month_name(m: re.Match[str], ctx: Context) -> Piece | None:
-    """"in november": the whole month, this year unless it is over."""
+    """ "in november": the whole month, this year unless it is over."""
     month = MONTHS.index(m[1]) + 1
     year = int(m[2]) if m[2] else ctx.today.year + (month < ctx.today.month)
     start = date(year, month, 1)
     return _span(m, start, times.add_months(start, 1), max(start, ctx.today))
 
 
-@rule(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week|year)\b"
-      r"|\b(eom|eow|eoy)\b")
+@rule(
+    r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week|year)\b"
+    r"|\b(eom|eow|eoy)\b"
+)
 def end_of(m: re.Match[str], ctx: Context) -> Piece | None:
     unit = m[2] or {"eom": "month", "eow": "week", "eoy": "year"}[m[3]]
     later = m[1] is not None
@@ -234,9 +282,30 @@ def end_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 DATE_RULES: list[Rule] = [
-    iso_date, iso_datetime, slash_date, holiday, dotted_date, day_month, month_day,
-    ordinal_day, day_after_tomorrow, same_time_tomorrow, named_day, this_pod, next_week_day,
-    this_week_day, weekday_after_next, weekday, last_weekday, in_days, a_week_from, named_week,
-    weekend, named_month, month_name, end_of,
-    start_of_next, end_of_day,
+    iso_date,
+    iso_datetime,
+    slash_date,
+    holiday,
+    dotted_date,
+    day_month,
+    month_day,
+    ordinal_day,
+    day_after_tomorrow,
+    same_time_tomorrow,
+    named_day,
+    this_pod,
+    next_week_day,
+    this_week_day,
+    weekday_after_next,
+    weekday,
+    last_weekday,
+    in_days,
+    a_week_from,
+    named_week,
+    weekend,
+    named_month,
+    month_name,
+    end_of,
+    start_of_next,
+    end_of_day,
 ]

@@ -21,20 +21,41 @@ def _c(pattern: str) -> Lazy:
     return lazy(pattern)
 
 
-SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "reminder.add",
-         "reminder": "reminder.add", "brief": "brief", "briefing": "brief", "today": "brief",
-         "done": "task.complete", "complete": "task.complete", "tasks": "task.list",
-         "list": "task.list", "agenda": "event.list", "calendar": "event.list",
-         "event": "event.add", "schedule": "event.add", "meet": "event.add",
-         "free": "event.free", "email": "email.send", "mail": "email.send",
-         "send": "email.send", "search": "email.search", "inbox": "email.search",
-         "ask": "chat", "chat": "chat", "help": "chat"}
+SLASH = {
+    "todo": "task.add",
+    "task": "task.add",
+    "add": "task.add",
+    "remind": "reminder.add",
+    "reminder": "reminder.add",
+    "brief": "brief",
+    "briefing": "brief",
+    "today": "brief",
+    "done": "task.complete",
+    "complete": "task.complete",
+    "tasks": "task.list",
+    "list": "task.list",
+    "agenda": "event.list",
+    "calendar": "event.list",
+    "event": "event.add",
+    "schedule": "event.add",
+    "meet": "event.add",
+    "free": "event.free",
+    "email": "email.send",
+    "mail": "email.send",
+    "send": "email.send",
+    "search": "email.search",
+    "inbox": "email.search",
+    "ask": "chat",
+    "chat": "chat",
+    "help": "chat",
+}
 
 TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
     r"task|task|todo|to-?do|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
-    r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
+    r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)"
+)
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
     r"what\s+(?:is|are|was|were)\s+(?:a|an|the\s+(?:best|difference|capital|meaning|"
@@ -51,10 +72,13 @@ CHAT = _c(
     r"speech|essay|tweet|post)|calculate|convert|summari[sz]e|brainstorm|compare|"
     r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure)\b"
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
-    r"cron\s+expression)\b")
+    r"cron\s+expression)\b"
+)
 # A question about how to do something is chat even when it names a reminder or a task.
-HOW_TO = _c(r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|is\s+there\s+"
-            r"a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
+HOW_TO = _c(
+    r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|is\s+there\s+"
+    r"a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b"
+)
 BRIEF = _c(
     r"\bbrief\s+me\b|^brief\b|\bbriefing\b|\b(?:morning|daily|evening|weekly|day)\s+(?:summary|"
     r"digest|rundown|overview|recap)\b|\bcatch\s+me\s+up\b|\bwhat(?:'s|\s+does|\s+is|\s+will)?"
@@ -65,19 +89,22 @@ BRIEF = _c(
     r"(?:my|the)\s+day|\bwhat's\s+up\s+(?:today|for\s+today)\b|\bwhat\s+should\s+i\s+"
     r"(?:focus|work)\s+on\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'s\s+on)\s+(?:on\s+)?"
     r"(?:for\s+)?(?:today|tomorrow)\s*\??$|\bhow(?:'s|\s+is)\s+my\s+(?:day|week)\b|"
-    r"\bstart\s+my\s+day\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
+    r"\bstart\s+my\s+day\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b"
+)
 REMIND = _c(
     r"\b(?:remind|ping|nudge|alert|notify|buzz|text|message|wake)\s+me\b|^remind\b|^reminder\b|"
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
-    r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b")
+    r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b"
+)
 COMPLETE = _c(
     r"^(?:done|completed?|finished|did)\s*[:\-–]|^done\s+with\b|^(?:i\s+)?(?:just\s+)?"
     r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"
     r"finished)\b|^(?:tick|check|cross|strike)\s+off\b|^(?:tick|check|cross)\b.*\boff\b|"
     r"^(?:complete|close|finish)\s+(?:task|the\s+task|todo)\b|^(?:i\s+)?(?:have\s+)?"
     r"(?:finished|completed)\b|\b(?:is|are)\s+(?:done|finished|completed)\s*[.!]*$|"
-    r"^\W*done\W*$")
+    r"^\W*done\W*$"
+)
 EMAIL_SEARCH = _c(
     r"\b(?:find|search|show|list|look\s+(?:for|up)|any|get|pull\s+up|open|fetch|check|did\s+"
     r"i\s+get|read|where(?:'s|\s+is))\b.*\b(?:e-?mails?|mails?|messages|inbox|threads?|"
@@ -85,12 +112,14 @@ EMAIL_SEARCH = _c(
     r"(?:anything|something|any|an?\s+\w+|\w+)\s+from\b|\bgot\s+anything\s+from\b|\bsearch\s+"
     r"(?:my\s+)?(?:inbox|mail|email)\b|^(?:unread|new)\s+(?:e-?mails|mail|messages)\b|"
     r"\b(?:did|has)\s+\w+\s+(?:e-?mail(?:ed)?|replied|reply|written|write)(?:\s+(?:me|back))?\b"
-    r"|\bin\s+my\s+inbox\b|^search\s+(?:for\s+)?\w|^e-?mails\s+(?:from|about|with)\b")
+    r"|\bin\s+my\s+inbox\b|^search\s+(?:for\s+)?\w|^e-?mails\s+(?:from|about|with)\b"
+)
 EMAIL_SEND = _c(
     r"^(?:e-?mail|mail)\b(?!\s+(?:is|was|from))|^(?:send|write|shoot|draft|compose|drop)\s+(?:an?\s+)?"
     r"(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|message|msg|line|reply)\b|^reply\s+to\b"
     r"|^(?:shoot|drop|send|write)\s+\w+\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|note|line|"
-    r"message)\b|^send\s+\S+@|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
+    r"message)\b|^send\s+\S+@|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b"
+)
 FREE = _c(
     r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
@@ -99,7 +128,8 @@ FREE = _c(
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
     r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
     r"\bwhen\s+can\s+i\b|\bfirst\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
-    r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
+    r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b"
+)
 EVENT_LIST = _c(
     r"\b(?:calendar|agenda|schedule|meetings|events|appointments|calls)\b|\bwhat(?:'s|\s+is)\s+"
     r"(?:happening|going\s+on|coming\s+up|on)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got)\b(?!\s+to\b)|"
@@ -109,26 +139,30 @@ EVENT_LIST = _c(
     r"\b(?:meeting|appointment|call|event|interview|flight|standup|lunch|dinner)\b|\bwhat\s+time\s+is\s+my\b|"
     r"\b(?:anything|something)\s+(?:scheduled|planned|booked|on)\b|\bany\s+(?:meetings?|events?|calls?)\b|"
     r"\bwhat\s+(?:meetings?|events?|calls?)\b|\bdo\s+i\s+have\s+(?:any\s+)?(?:meetings?|"
-    r"events?|calls?|appointments?|anything)\b")
+    r"events?|calls?|appointments?|anything)\b"
+)
 LIST_OPENER = _c(
     r"^(?:what|whats|what's|show|list|display|view|see|any|do\s+i|how\s+many|is\s+there|"
     r"are\s+there|when|which|check|open|pull\s+up|tell\s+me|read|give\s+me|get|my|who|"
     r"where|can\s+you\s+show|can\s+i\s+see|let\s+me\s+see|let's\s+see|anything)\b|\?\s*$"
     # "agenda for today", "calendar next week": a bare noun asks for the listing
     r"|^(?:my\s+)?(?:calendar|agenda|schedule|meetings|events|appointments)(?:\s+(?:for|on|this|"
-    r"next|today|tomorrow|tonight|please)\b|\s*[?.!]*\s*$)")
+    r"next|today|tomorrow|tonight|please)\b|\s*[?.!]*\s*$)"
+)
 TASK_LIST = _c(
     r"\b(?:tasks|to-?dos|todo\s+list|to-?do\s+list|to\s+do\s+list|task\s+list|checklist)\b|"
     r"\bwhat(?:'s|\s+is)\s+(?:due|overdue|left|pending|outstanding|on\s+my\s+(?:plate|list))\b|"
     r"\bwhat\s+do\s+i\s+(?:need|have)\s+to\s+do\b|\boverdue\b|\bwhat\s+(?:needs|is)\s+"
-    r"(?:to\s+be\s+)?(?:done|finished)\b|\bmy\s+(?:open\s+)?(?:tasks|todos)\b")
+    r"(?:to\s+be\s+)?(?:done|finished)\b|\bmy\s+(?:open\s+)?(?:tasks|todos)\b"
+)
 EVENT_VERB = _c(
     r"^(?:schedule|set\s+up|arrange|organi[sz]e|plan\s+a|calendar|block(?:\s+off|\s+out)?|"
     r"hold|reserve|pencil\s+in|put\b.*\b(?:on|in|into)\s+(?:my|the|our)\s+(?:calendar|"
     r"schedule|diary)|add\b.*\b(?:to|on|in)\s+(?:my|the|our)\s+(?:calendar|schedule|diary)|"
     r"(?:add|create|new|make)\s+(?:an?\s+)?(?:event|meeting|appointment|calendar\s+event)|"
     r"set\s+(?:an?\s+|up\s+an?\s+)?(?:meeting|call|appointment|event)|book\s+(?:a\s+|an\s+)?"
-    r"(?:meeting|call|slot|time|room|appointment|1:1|session))\b")
+    r"(?:meeting|call|slot|time|room|appointment|1:1|session))\b"
+)
 QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was|were)\b")
 BOOK = _c(r"^(?:book|reserve|hold)\b")
 APPOINTMENT = _c(
@@ -139,9 +173,12 @@ APPOINTMENT = _c(
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
     r"kickoff|kick-off|office\s+hours|tee\s+time|match|game|visit|viewing|consultation|"
     r"physio|vet|checkup|tutoring|meetup|hangout|date|screening|seminar|lecture|"
-    r"onboarding|review\s+meeting|team\s+meeting|all-hands|all\s+hands|town\s+hall)\b")
-CHAT_TAIL = _c(r"\?\s*$|^(?:what|why|how|who|where|when|which|is|are|can|could|would|"
-               r"should|do|does|did|will|was|were|tell|explain|describe)\b")
+    r"onboarding|review\s+meeting|team\s+meeting|all-hands|all\s+hands|town\s+hall)\b"
+)
+CHAT_TAIL = _c(
+    r"\?\s*$|^(?:what|why|how|who|where|when|which|is|are|can|could|would|"
+    r"should|do|does|did|will|was|were|tell|explain|describe)\b"
+)
 TASK_VERB = _c(
     r"^(?:call|buy|pay|send|book|write|finish|fix|clean|pick|return|renew|submit|review|"
     r"prepare|prep|order|check|update|water|file|follow|text|ask|get|take|bring|cancel|print|"
@@ -157,7 +194,8 @@ TASK_VERB = _c(
     r"phone|ring|arrange|sort|look|find|figure|think|decide|choose|pick|compare|check|"
     r"verify|double-check|proofread|edit|rewrite|translate|summarize|summarise|read|watch|"
     r"listen|attend|join|meet|host|feed|walk|groom|bathe|wash|iron|fold|hang|laundry|"
-    r"dishes|groceries|shopping|taxes|homework)\b")
+    r"dishes|groceries|shopping|taxes|homework)\b"
+)
 
 
 def classify(text: str, signals: Signals) -> tuple[str, float]:
@@ -187,8 +225,12 @@ def _is_event_add(text: str, s: Signals) -> bool:
     # "what's the date of easter in may" names a noun in a question: not a booking
     if noun and (s.has_clock or s.has_when) and not verb_led and not QUESTION.search(text):
         return True
-    return bool(re.search(r"\bwith\s+\w", text) and s.has_clock and not verb_led
-                and not CHAT_TAIL.search(text))
+    return bool(
+        re.search(r"\bwith\s+\w", text)
+        and s.has_clock
+        and not verb_led
+        and not CHAT_TAIL.search(text)
+    )
 
 
 def _is_list(text: str, s: Signals) -> bool:
@@ -196,15 +238,20 @@ def _is_list(text: str, s: Signals) -> bool:
 
 
 def _is_task_list(text: str, s: Signals) -> bool:
-    return bool(TASK_LIST.search(text) and (LIST_OPENER.search(text) or len(text.split()) <= 4
-                                             or re.search(r"\b(?:show|list|see)\b", text)))
+    return bool(
+        TASK_LIST.search(text)
+        and (
+            LIST_OPENER.search(text)
+            or len(text.split()) <= 4
+            or re.search(r"\b(?:show|list|see)\b", text)
+        )
+    )
 
 
 Test = Callable[[str, Signals], bool]
 _ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t)), "brief", 0.9),
-    (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
-     "chat", 0.8),
+    (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))), "chat", 0.8),
     (lambda t, s: bool(REMIND.search(t)), "reminder.add", 0.95),
     (lambda t, s: bool(COMPLETE.search(t)), "task.complete", 0.9),
     (lambda t, s: bool(EMAIL_SEARCH.search(t)), "email.search", 0.9),

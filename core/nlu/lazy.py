@@ -34,12 +34,12 @@ class Lazy:
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.rx.match(text, pos, endpos)
 
-    def fullmatch(self, text: str, pos: int = 0,
-                  endpos: int = sys.maxsize) -> re.Match[str] | None:
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.rx.fullmatch(text, pos, endpos)
 
-    def finditer(self, text: str, pos: int = 0,
-                 endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
         return self.rx.finditer(text, pos, endpos)
 
     def findall(self, text: str) -> list[str]:

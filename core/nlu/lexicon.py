@@ -14,25 +14,71 @@ from core.nlu.lazy import lazy
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 WD = "(?:" + "|".join(WEEKDAYS) + ")"
 MONTH = "(?:" + "|".join(MONTHS) + ")"
 # A count written as digits or words ("2", "two", "a couple of").
-NUM = (r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-       r"twelve|fifteen|twenty|thirty|forty[- ]five|forty|fifty|sixty|ninety|"
-       r"a\s+couple(?:\s+of)?|a\s+few|couple(?:\s+of)?|few)")
+NUM = (
+    r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|fifteen|twenty|thirty|forty[- ]five|forty|fifty|sixty|ninety|"
+    r"a\s+couple(?:\s+of)?|a\s+few|couple(?:\s+of)?|few)"
+)
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45, "fifty": 50,
-    "sixty": 60, "ninety": 90, "few": 3, "couple": 2,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "forty five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "few": 3,
+    "couple": 2,
 }
 
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-            "4th": 4, "fifth": 5, "5th": 5, "last": -1}
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+}
 
 
 def number(word: str) -> float:
@@ -49,74 +95,194 @@ def number(word: str) -> float:
 
 # Shorthand and frequent misspellings, mapped token by token.
 TYPOS: dict[str, str] = {
-    **dict.fromkeys(("tmrw", "tmr", "tmrow", "tmw", "tomorow", "tomorrw", "tommorow",
-                     "tommorrow", "tomorroww", "tomrrow", "tmorrow", "2morrow", "2moro",
-                     "tomoz", "tomm", "tommorw", "tomrow"), "tomorrow"),
+    **dict.fromkeys(
+        (
+            "tmrw",
+            "tmr",
+            "tmrow",
+            "tmw",
+            "tomorow",
+            "tomorrw",
+            "tommorow",
+            "tommorrow",
+            "tomorroww",
+            "tomrrow",
+            "tmorrow",
+            "2morrow",
+            "2moro",
+            "tomoz",
+            "tomm",
+            "tommorw",
+            "tomrow",
+        ),
+        "tomorrow",
+    ),
     **dict.fromkeys(("tonite", "2nite", "tonigt"), "tonight"),
     **dict.fromkeys(("2day", "tdy", "tday"), "today"),
-    "mon": "monday", "mondya": "monday", "monady": "monday",
+    "mon": "monday",
+    "mondya": "monday",
+    "monady": "monday",
     **dict.fromkeys(("tue", "tues", "tuseday", "teusday", "tuesay", "tusday"), "tuesday"),
-    **dict.fromkeys(("wed", "weds", "wednsday", "wensday", "wendsday", "wedensday",
-                     "wednesay", "wedesday", "wednessday"), "wednesday"),
-    **dict.fromkeys(("thu", "thur", "thurs", "thrusday", "thursay", "thurday", "thursdy",
-                     "thrsday", "thusday"), "thursday"),
+    **dict.fromkeys(
+        (
+            "wed",
+            "weds",
+            "wednsday",
+            "wensday",
+            "wendsday",
+            "wedensday",
+            "wednesay",
+            "wedesday",
+            "wednessday",
+        ),
+        "wednesday",
+    ),
+    **dict.fromkeys(
+        ("thu", "thur", "thurs", "thrusday", "thursay", "thurday", "thursdy", "thrsday", "thusday"),
+        "thursday",
+    ),
     **dict.fromkeys(("fri", "firday", "fryday", "fridy", "frday"), "friday"),
     **dict.fromkeys(("sat", "saturdy", "saterday", "satuday", "satruday"), "saturday"),
     **dict.fromkeys(("sun", "sunady", "sundy"), "sunday"),
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
-    "jul": "july", "aug": "august", "sep": "september", "sept": "september",
-    "oct": "october", "nov": "november", "dec": "december",
-    **dict.fromkeys(("aftrnoon", "afternon", "aftenoon", "afternoom", "arvo", "aft"),
-                    "afternoon"),
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+    **dict.fromkeys(("aftrnoon", "afternon", "aftenoon", "afternoom", "arvo", "aft"), "afternoon"),
     **dict.fromkeys(("mornin", "mrng", "morn", "mornign", "morming"), "morning"),
     **dict.fromkeys(("evng", "evenin", "evning"), "evening"),
-    "nite": "night", "nxt": "next", "mtg": "meeting", "mtgs": "meetings", "appt": "appointment",
-    "appts": "appointments", "tsk": "task", "taks": "task", "tasl": "task",
+    "nite": "night",
+    "nxt": "next",
+    "mtg": "meeting",
+    "mtgs": "meetings",
+    "appt": "appointment",
+    "appts": "appointments",
+    "tsk": "task",
+    "taks": "task",
+    "tasl": "task",
     **dict.fromkeys(("emial", "emal", "eamil", "emil", "e-mail"), "email"),
     **dict.fromkeys(("calender", "calandar", "calendr", "cal"), "calendar"),
     **dict.fromkeys(("remidn", "remnd", "remaind", "rmind", "remid"), "remind"),
-    "w": "with", "w/": "with", "wk": "week", "wks": "weeks", "wknd": "weekend", "wkend": "weekend",
-    **dict.fromkeys(("hr", "hrs"), "hours"), **dict.fromkeys(("min", "mins"), "minutes"),
-    "yr": "year", "yrs": "years", "b4": "before", "u": "you", "plz": "please", "pls": "please",
-    "whats": "what's", "wats": "what's", "wat": "what", "whens": "when's",
-    "&": "and", "+": "and", "wanna": "want to", "gonna": "going to", "lemme": "let me",
+    "w": "with",
+    "w/": "with",
+    "wk": "week",
+    "wks": "weeks",
+    "wknd": "weekend",
+    "wkend": "weekend",
+    **dict.fromkeys(("hr", "hrs"), "hours"),
+    **dict.fromkeys(("min", "mins"), "minutes"),
+    "yr": "year",
+    "yrs": "years",
+    "b4": "before",
+    "u": "you",
+    "plz": "please",
+    "pls": "please",
+    "whats": "what's",
+    "wats": "what's",
+    "wat": "what",
+    "whens": "when's",
+    "&": "and",
+    "+": "and",
+    "wanna": "want to",
+    "gonna": "going to",
+    "lemme": "let me",
 }
 
 # Zone words accepted after a clock time ("9am IST", "10am eastern", "17:00 CET").
 ZONES = {
-    "ist": "Asia/Kolkata", "india time": "Asia/Kolkata",
-    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "central european time": "Europe/Berlin",
-    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
-    "eastern": "America/New_York", "eastern time": "America/New_York",
-    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
-    "pacific": "America/Los_Angeles", "pacific time": "America/Los_Angeles",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
-    "central": "America/Chicago", "central time": "America/Chicago",
-    "mst": "America/Denver", "mdt": "America/Denver", "mountain": "America/Denver",
-    "mountain time": "America/Denver", "gmt": "UTC", "utc": "UTC", "bst": "Europe/London",
-    "uk time": "Europe/London", "jst": "Asia/Tokyo", "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney", "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong",
-    "eet": "Europe/Athens", "eest": "Europe/Athens", "wet": "Europe/Lisbon",
-    "brt": "America/Sao_Paulo", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+    "ist": "Asia/Kolkata",
+    "india time": "Asia/Kolkata",
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "central european time": "Europe/Berlin",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "et": "America/New_York",
+    "eastern": "America/New_York",
+    "eastern time": "America/New_York",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "pacific time": "America/Los_Angeles",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "ct": "America/Chicago",
+    "central": "America/Chicago",
+    "central time": "America/Chicago",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mountain": "America/Denver",
+    "mountain time": "America/Denver",
+    "gmt": "UTC",
+    "utc": "UTC",
+    "bst": "Europe/London",
+    "uk time": "Europe/London",
+    "jst": "Asia/Tokyo",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "sgt": "Asia/Singapore",
+    "hkt": "Asia/Hong_Kong",
+    "eet": "Europe/Athens",
+    "eest": "Europe/Athens",
+    "wet": "Europe/Lisbon",
+    "brt": "America/Sao_Paulo",
+    "nzst": "Pacific/Auckland",
+    "nzdt": "Pacific/Auckland",
 }
 
 # Places, for "<city> time" and for "their time" when the sentence names a place.
 CITIES = {
-    "london": "Europe/London", "paris": "Europe/Paris", "berlin": "Europe/Berlin",
-    "munich": "Europe/Berlin", "amsterdam": "Europe/Amsterdam", "madrid": "Europe/Madrid",
-    "lisbon": "Europe/Lisbon", "dublin": "Europe/Dublin", "zurich": "Europe/Zurich",
-    "rome": "Europe/Rome", "stockholm": "Europe/Stockholm", "warsaw": "Europe/Warsaw",
-    "new york": "America/New_York", "nyc": "America/New_York", "boston": "America/New_York",
-    "toronto": "America/Toronto", "chicago": "America/Chicago", "denver": "America/Denver",
-    "san francisco": "America/Los_Angeles", "sf": "America/Los_Angeles",
-    "los angeles": "America/Los_Angeles", "seattle": "America/Los_Angeles",
-    "tokyo": "Asia/Tokyo", "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne",
-    "singapore": "Asia/Singapore", "hong kong": "Asia/Hong_Kong", "dubai": "Asia/Dubai",
-    "mumbai": "Asia/Kolkata", "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata",
-    "delhi": "Asia/Kolkata", "india": "Asia/Kolkata", "beijing": "Asia/Shanghai",
-    "shanghai": "Asia/Shanghai", "seoul": "Asia/Seoul", "auckland": "Pacific/Auckland",
-    "sao paulo": "America/Sao_Paulo", "mexico city": "America/Mexico_City",
-    "uk": "Europe/London", "tel aviv": "Asia/Jerusalem", "kyiv": "Europe/Kyiv",
+    "london": "Europe/London",
+    "paris": "Europe/Paris",
+    "berlin": "Europe/Berlin",
+    "munich": "Europe/Berlin",
+    "amsterdam": "Europe/Amsterdam",
+    "madrid": "Europe/Madrid",
+    "lisbon": "Europe/Lisbon",
+    "dublin": "Europe/Dublin",
+    "zurich": "Europe/Zurich",
+    "rome": "Europe/Rome",
+    "stockholm": "Europe/Stockholm",
+    "warsaw": "Europe/Warsaw",
+    "new york": "America/New_York",
+    "nyc": "America/New_York",
+    "boston": "America/New_York",
+    "toronto": "America/Toronto",
+    "chicago": "America/Chicago",
+    "denver": "America/Denver",
+    "san francisco": "America/Los_Angeles",
+    "sf": "America/Los_Angeles",
+    "los angeles": "America/Los_Angeles",
+    "seattle": "America/Los_Angeles",
+    "tokyo": "Asia/Tokyo",
+    "sydney": "Australia/Sydney",
+    "melbourne": "Australia/Melbourne",
+    "singapore": "Asia/Singapore",
+    "hong kong": "Asia/Hong_Kong",
+    "dubai": "Asia/Dubai",
+    "mumbai": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata",
+    "bengaluru": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "india": "Asia/Kolkata",
+    "beijing": "Asia/Shanghai",
+    "shanghai": "Asia/Shanghai",
+    "seoul": "Asia/Seoul",
+    "auckland": "Pacific/Auckland",
+    "sao paulo": "America/Sao_Paulo",
+    "mexico city": "America/Mexico_City",
+    "uk": "Europe/London",
+    "tel aviv": "Asia/Jerusalem",
+    "kyiv": "Europe/Kyiv",
 }
 
 
@@ -125,8 +291,13 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
-ZONE_RE = ("(?P<zone>" + _alternation(list(ZONES)) + r"|(?:" + _alternation(list(CITIES))
-           + r")\s+time|their\s+time|my\s+time|local\s+time)")
+ZONE_RE = (
+    "(?P<zone>"
+    + _alternation(list(ZONES))
+    + r"|(?:"
+    + _alternation(list(CITIES))
+    + r")\s+time|their\s+time|my\s+time|local\s+time)"
+)
 CITY_RE = lazy(r"\b(" + _alternation(list(CITIES)) + r")\b")
 
 _TOKEN = lazy(r"(?i:w/)(?=\s)|[^\W_]+(?:['’][^\W_]+)*|\S", re.UNICODE)
@@ -170,8 +341,9 @@ def normalise(raw: str) -> Text:
     return Text(raw, "".join(parts), starts, ends)
 
 
-def _emit_gap(raw: str, a: int, b: int, parts: list[str], starts: list[int],
-              ends: list[int]) -> None:
+def _emit_gap(
+    raw: str, a: int, b: int, parts: list[str], starts: list[int], ends: list[int]
+) -> None:
     # Whitespace runs become single-width spaces so regexes can use \s+ safely.
     for i in range(a, b):
         parts.append(" ")

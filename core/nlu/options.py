@@ -28,7 +28,8 @@ _ISO_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
 _FILLER = lazy(r"\b(?:on|at|by|due|for|the|in|from|starting|until|before|around)\b|[,.]")
 _COMPACT = lazy(
     r"(?:(?P<d>\d+(?:\.\d+)?)\s*d(?:ays?)?)?\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*"
-    r"(?:(?P<m>\d+)\s*m(?:in(?:ute)?s?)?)?")
+    r"(?:(?P<m>\d+)\s*m(?:in(?:ute)?s?)?)?"
+)
 _CLOCK_DURATION = lazy(r"(\d{1,2}):(\d{2})")
 _RRULE_PREFIX = lazy(r"^\s*rrule\s*:\s*", re.IGNORECASE)
 
@@ -43,8 +44,10 @@ def parse_when(text: str, now: datetime, tz: str) -> date | datetime:
     norm = normalise(value).norm
     when = temporal.extract(norm, Context(times.aware_now(now, tz), tz))
     if when.point is None or not _covered(norm, when):
-        raise Invalid(f"Cannot read {text!r} as a date or time; use e.g. 2026-12-01, "
-                      "'2026-12-01 09:30', 'friday 5pm', 'tomorrow' or 'in 2 hours'.")
+        raise Invalid(
+            f"Cannot read {text!r} as a date or time; use e.g. 2026-12-01, "
+            "'2026-12-01 09:30', 'friday 5pm', 'tomorrow' or 'in 2 hours'."
+        )
     return when.point
 
 
@@ -52,8 +55,9 @@ def _check_zone(tz: str) -> None:
     try:
         times.zone(tz)
     except (ValueError, KeyError, OSError):
-        raise Invalid(f"Unknown time zone {tz!r}; use an IANA name such as "
-                      "Europe/Berlin.") from None
+        raise Invalid(
+            f"Unknown time zone {tz!r}; use an IANA name such as Europe/Berlin."
+        ) from None
 
 
 def _iso(value: str, tz: str) -> date | datetime | None:
@@ -61,15 +65,18 @@ def _iso(value: str, tz: str) -> date | datetime | None:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise Invalid(f"{value!r} is not a real date; check the month and day "
-                          "(YYYY-MM-DD).") from None
+            raise Invalid(
+                f"{value!r} is not a real date; check the month and day (YYYY-MM-DD)."
+            ) from None
     if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d", value):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
-        raise Invalid(f"Cannot read {value!r} as an ISO date-time; use e.g. "
-                      "'2026-12-03 09:00' or 2026-12-03T09:00+01:00.") from None
+        raise Invalid(
+            f"Cannot read {value!r} as an ISO date-time; use e.g. "
+            "'2026-12-03 09:00' or 2026-12-03T09:00+01:00."
+        ) from None
     if parsed.tzinfo is None:
         return localize(parsed, tz)
     return parsed.astimezone(times.zone(tz))
@@ -82,7 +89,7 @@ def _covered(norm: str, when: temporal.When) -> bool:
         if piece.kind == "duration":
             continue
         start = extend_left(norm, piece.start)
-        chars[start:piece.end] = " " * (piece.end - start)
+        chars[start : piece.end] = " " * (piece.end - start)
     return not _FILLER.sub(" ", "".join(chars)).strip()
 
 
@@ -94,8 +101,10 @@ def parse_duration(text: str) -> timedelta:
         m = _duration_rule[0].fullmatch(normalise(value).norm)
         minutes = duration_minutes(m) if m else None
     if minutes is None or minutes <= 0:
-        raise Invalid(f"Cannot read {text!r} as a duration; use e.g. 45m, 1h30m, 2h, "
-                      "'90 minutes' or 'half an hour'.")
+        raise Invalid(
+            f"Cannot read {text!r} as a duration; use e.g. 45m, 1h30m, 2h, "
+            "'90 minutes' or 'half an hour'."
+        )
     return timedelta(minutes=minutes)
 
 
@@ -119,11 +128,15 @@ def parse_recurrence(text: str, now: datetime, tz: str) -> str:
         body = value.upper().rstrip(";")
         if "FREQ=" in body and recurrence.is_valid(body):
             return body
-        raise Invalid(f"{text!r} is not a valid repeat rule; use an RRULE such as "
-                      "FREQ=WEEKLY;BYDAY=MO,WE or a phrase like 'every other monday'.")
+        raise Invalid(
+            f"{text!r} is not a valid repeat rule; use an RRULE such as "
+            "FREQ=WEEKLY;BYDAY=MO,WE or a phrase like 'every other monday'."
+        )
     found = recurrence.find(normalise(value).norm)
     if found is None:
-        raise Invalid(f"Cannot read {text!r} as a repeat; try 'daily', 'every weekday', "
-                      "'every other monday', 'first monday of every month' or an RRULE "
-                      "such as FREQ=WEEKLY;BYDAY=MO.")
+        raise Invalid(
+            f"Cannot read {text!r} as a repeat; try 'daily', 'every weekday', "
+            "'every other monday', 'first monday of every month' or an RRULE "
+            "such as FREQ=WEEKLY;BYDAY=MO."
+        )
     return found.rule

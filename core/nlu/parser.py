@@ -18,7 +18,8 @@ MAX_CHARS = 2000  # longer input is cut: nobody types a command that long
 _BOT = lazy(
     r"^\s*(?:(?:@aurelius|aurelius|hey\s+aurelius|hi\s+aurelius|ok\s+aurelius|yo\s+aurelius)"
     r"\b\s*[:,!-]?\s*)?(?:/(?P<cmd>\w+)(?:@\w+)?\b\s*)?(?:(?:hey|hi|hello|yo|ok|okay|gm|good\s+morning)\b\s*[,!.]*\s*(?=\S))?"
-    r"(?:(?:can|could|would|will)\s+you\s+)?(?:(?:please|pls|kindly)\b\s*,?\s*)?")
+    r"(?:(?:can|could|would|will)\s+you\s+)?(?:(?:please|pls|kindly)\b\s*,?\s*)?"
+)
 
 
 class Parsed(NamedTuple):
@@ -45,8 +46,9 @@ def parse(text: str, now: datetime, tz: str, *, dayfirst: bool = False) -> Parse
     try:
         times.zone(tz)
     except (ValueError, KeyError, OSError) as exc:
-        raise Invalid(f"Unknown time zone {tz!r}; use an IANA name such as "
-                      "Europe/Berlin or America/New_York.") from exc
+        raise Invalid(
+            f"Unknown time zone {tz!r}; use an IANA name such as Europe/Berlin or America/New_York."
+        ) from exc
     ctx = Context(times.aware_now(now, tz), tz, dayfirst)
     try:
         return _parse(str(text)[:MAX_CHARS], ctx)
@@ -72,15 +74,21 @@ def _parse(raw: str, ctx: Context) -> Parsed:
     return Parsed(intent, filled, confidence, sorted(set(spans)))
 
 
-def _intent(rest: str, command: str | None, when: temporal.When,
-            repeat: recurrence.Repeat | None, tokens: quickadd.Tokens) -> tuple[str, float]:
+def _intent(
+    rest: str,
+    command: str | None,
+    when: temporal.When,
+    repeat: recurrence.Repeat | None,
+    tokens: quickadd.Tokens,
+) -> tuple[str, float]:
     if command and command.lower() in SLASH:
         return SLASH[command.lower()], 1.0
     has_clock = any(p.kind in ("time", "trange", "pod", "instant") for p in when.pieces)
     signals = Signals(
         has_when=bool(repeat) or any(p.kind != "duration" for p in when.pieces),
         has_clock=has_clock or bool(repeat and repeat.pod),
-        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project))
+        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project),
+    )
     cleaned = re.sub(r"\s+", " ", rest).strip()
     return classify(cleaned, signals)
 

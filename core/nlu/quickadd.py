@@ -10,19 +10,39 @@ from core.nlu.lexicon import Text
 _PRIORITY = lazy(
     r"(?<![\w#@])p([1-4])\b|\b(?:priority|prio)\s*:?\s*([1-4])\b|!!([1-4])\b"
     r"|\b(?:(?:high|top|highest)[\s-]+priority|urgent(?:ly)?|asap)\b\s*:?"
-    r"|\b(?P<medium>medium|normal)[\s-]+priority\b|\b(?P<low>low(?:est)?)[\s-]+priority\b")
+    r"|\b(?P<medium>medium|normal)[\s-]+priority\b|\b(?P<low>low(?:est)?)[\s-]+priority\b"
+)
 _TAG = lazy(r"(?<![\w.@#/])[#@]([^\W\d_][\w-]*)")
 # "X project" names the project with the word(s) right before it; "project X" the word after.
 _PROJECT_BEFORE = lazy(
     r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?"
-    r"\b((?:[\w&-]+\s+)?[\w&-]+)\s+project\b(?!\s+(?:plan|meeting|update|status|review))")
+    r"\b((?:[\w&-]+\s+)?[\w&-]+)\s+project\b(?!\s+(?:plan|meeting|update|status|review))"
+)
 _PROJECT_AFTER = lazy(
     r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?\bproject\s*:?\s+"
-    r"(?!(?:plan|meeting|update|status|review|for|to|about|with|the|a)\b)([\w&-]+)")
+    r"(?!(?:plan|meeting|update|status|review|for|to|about|with|the|a)\b)([\w&-]+)"
+)
 # The linking words right before a trimmed name ("to the Home project").
 _PROJECT_LEAD = lazy(r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?$")
-_NOT_PROJECT = {"the", "a", "an", "my", "our", "this", "that", "new", "big", "side", "each",
-                "every", "whole", "entire", "school", "group", "pet"}
+_NOT_PROJECT = {
+    "the",
+    "a",
+    "an",
+    "my",
+    "our",
+    "this",
+    "that",
+    "new",
+    "big",
+    "side",
+    "each",
+    "every",
+    "whole",
+    "entire",
+    "school",
+    "group",
+    "pet",
+}
 
 
 class Tokens:

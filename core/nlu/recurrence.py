@@ -58,8 +58,15 @@ def _yearly_date(m: re.Match[str]) -> str:
 
 def _unit(m: re.Match[str]) -> str:
     unit = m["unit"].rstrip("s")
-    freq = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY",
-            "hour": "HOURLY", "minute": "MINUTELY", "quarter": "MONTHLY"}[unit]
+    freq = {
+        "day": "DAILY",
+        "week": "WEEKLY",
+        "month": "MONTHLY",
+        "year": "YEARLY",
+        "hour": "HOURLY",
+        "minute": "MINUTELY",
+        "quarter": "MONTHLY",
+    }[unit]
     interval = _interval(m["other"], m["count"])
     if unit == "quarter":
         interval = ";INTERVAL=3"
@@ -72,52 +79,150 @@ def _fixed(body: str) -> object:
 
 
 # "weekly on monday" / "daily:" repeat; "quarterly review" is an adjective, not a repeat.
-_ADVERB_END = (r"(?=\s*(?:$|[:,.;!?)\-]|(?:on|at|from|starting|until|in|for|by|before|after|"
-               r"around|each|every|p[1-4])\b|[#@\d]))")
+_ADVERB_END = (
+    r"(?=\s*(?:$|[:,.;!?)\-]|(?:on|at|from|starting|until|in|for|by|before|after|"
+    r"around|each|every|p[1-4])\b|[#@\d]))"
+)
 _OTHER = r"(?:(?P<other>other|second|alternate)\s+|(?P<count>" + NUM + r")\s+)?"
 _PATTERNS: list[tuple[Lazy, object]] = [
-    (lazy(r"\b" + _EVERY + r"\s+(?:single\s+)?(?:week|work|business)\s*days?\b"
-                r"|\b(?:on\s+)?weekdays\b|\bmon(?:day)?\s*-\s*fri(?:day)?\b"),
-     _fixed("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
-    (lazy(r"\b" + _EVERY + r"\s+weekends?\b|\b(?:on\s+)?weekends\b"),
-     _fixed("FREQ=WEEKLY;BYDAY=SA,SU")),
-    (lazy(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<ord>" + _ORDW[1:-1]
-                + r")\s+(?P<day>" + WD + r")(?:\s+(?:of\s+)?(?:every|each|the|a)\s+month"
-                r"|\s+monthly)?\b"), _nth_weekday),
-    (lazy(r"\b(?:(?:on\s+)?the\s+)?(?P<ord>" + _ORDW[1:-1] + r")\s+(?P<day>" + WD
-                + r")\s+(?:of\s+)?(?:every|each|the|a)\s+" + _OTHER + r"months?\b"), _nth_weekday),
-    (lazy(r"\b(?:on\s+)?the\s+(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+"
-                r"(?:every|each|the)\s+" + _OTHER + r"months?\b"), _monthday),
-    (lazy(r"\b(?:" + _EVERY + r"\s+" + _OTHER + r"months?|monthly)\s+on\s+the\s+"
-                r"(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\b"), _monthday),
-    (lazy(r"\b" + _EVERY + r"\s+(?:year|yr)\s+on\s+(?P<month>" + MONTH + r")\s+"
-                + r"(?P<dom>\d{1,2})(?:st|nd|rd|th)?\b|\b" + _EVERY + r"\s+(?P<month2>" + MONTH
-                + r")\s+(?P<dom2>\d{1,2})(?:st|nd|rd|th)?\b|\b(?:yearly|annually)\s+on\s+"
-                r"(?P<month3>" + MONTH + r")\s+(?P<dom3>\d{1,2})(?:st|nd|rd|th)?\b"), None),
-    (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other|second|alternate)\s+|(?P<count>"
-                + NUM + r")(?:st|nd|rd|th)?\s+)?(?P<days>" + _WDLIST + r")\b"), _weekly),
-    (lazy(r"\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
-                r"(?P<other>)(?P<count>)"), _weekly),
-    (lazy(r"\b" + _EVERY + r"\s+(?P<dom>\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+"
-          r"(?:the|each|every)\s+month)?\b(?P<other>)(?P<count>)"), _monthday),
-    (lazy(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<unit>days?|weeks?|months?|years?|"
-                r"hours?|minutes?|quarters?)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?"), _unit),
-    (lazy(r"\b(?P<unit>daily|weekly|biweekly|fortnightly|monthly|quarterly|yearly|"
-                r"annually|hourly|nightly)\b(?:\s+on\s+(?P<days>" + _WDLIST + r")\b|"
-                + _ADVERB_END + ")"),
-     None),
-    (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other)\s+)?(?P<pod>morning|afternoon|evening|"
-                r"night)\b"), None),
+    (
+        lazy(
+            r"\b" + _EVERY + r"\s+(?:single\s+)?(?:week|work|business)\s*days?\b"
+            r"|\b(?:on\s+)?weekdays\b|\bmon(?:day)?\s*-\s*fri(?:day)?\b"
+        ),
+        _fixed("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ),
+    (
+        lazy(r"\b" + _EVERY + r"\s+weekends?\b|\b(?:on\s+)?weekends\b"),
+        _fixed("FREQ=WEEKLY;BYDAY=SA,SU"),
+    ),
+    (
+        lazy(
+            r"\b"
+            + _EVERY
+            + r"\s+"
+            + _OTHER
+            + r"(?P<ord>"
+            + _ORDW[1:-1]
+            + r")\s+(?P<day>"
+            + WD
+            + r")(?:\s+(?:of\s+)?(?:every|each|the|a)\s+month"
+            r"|\s+monthly)?\b"
+        ),
+        _nth_weekday,
+    ),
+    (
+        lazy(
+            r"\b(?:(?:on\s+)?the\s+)?(?P<ord>"
+            + _ORDW[1:-1]
+            + r")\s+(?P<day>"
+            + WD
+            + r")\s+(?:of\s+)?(?:every|each|the|a)\s+"
+            + _OTHER
+            + r"months?\b"
+        ),
+        _nth_weekday,
+    ),
+    (
+        lazy(
+            r"\b(?:on\s+)?the\s+(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\s+of\s+"
+            r"(?:every|each|the)\s+" + _OTHER + r"months?\b"
+        ),
+        _monthday,
+    ),
+    (
+        lazy(
+            r"\b(?:" + _EVERY + r"\s+" + _OTHER + r"months?|monthly)\s+on\s+the\s+"
+            r"(?P<dom>\d{1,2}|last)(?:st|nd|rd|th)?(?:\s+day)?\b"
+        ),
+        _monthday,
+    ),
+    (
+        lazy(
+            r"\b"
+            + _EVERY
+            + r"\s+(?:year|yr)\s+on\s+(?P<month>"
+            + MONTH
+            + r")\s+"
+            + r"(?P<dom>\d{1,2})(?:st|nd|rd|th)?\b|\b"
+            + _EVERY
+            + r"\s+(?P<month2>"
+            + MONTH
+            + r")\s+(?P<dom2>\d{1,2})(?:st|nd|rd|th)?\b|\b(?:yearly|annually)\s+on\s+"
+            r"(?P<month3>" + MONTH + r")\s+(?P<dom3>\d{1,2})(?:st|nd|rd|th)?\b"
+        ),
+        None,
+    ),
+    (
+        lazy(
+            r"\b"
+            + _EVERY
+            + r"\s+(?:(?P<other>other|second|alternate)\s+|(?P<count>"
+            + NUM
+            + r")(?:st|nd|rd|th)?\s+)?(?P<days>"
+            + _WDLIST
+            + r")\b"
+        ),
+        _weekly,
+    ),
+    (
+        lazy(
+            r"\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
+            r"(?P<other>)(?P<count>)"
+        ),
+        _weekly,
+    ),
+    (
+        lazy(
+            r"\b" + _EVERY + r"\s+(?P<dom>\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+"
+            r"(?:the|each|every)\s+month)?\b(?P<other>)(?P<count>)"
+        ),
+        _monthday,
+    ),
+    (
+        lazy(
+            r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<unit>days?|weeks?|months?|years?|"
+            r"hours?|minutes?|quarters?)\b(?:\s+on\s+(?P<days>" + _WDLIST + r"))?"
+        ),
+        _unit,
+    ),
+    (
+        lazy(
+            r"\b(?P<unit>daily|weekly|biweekly|fortnightly|monthly|quarterly|yearly|"
+            r"annually|hourly|nightly)\b(?:\s+on\s+(?P<days>"
+            + _WDLIST
+            + r")\b|"
+            + _ADVERB_END
+            + ")"
+        ),
+        None,
+    ),
+    (
+        lazy(
+            r"\b" + _EVERY + r"\s+(?:(?P<other>other)\s+)?(?P<pod>morning|afternoon|evening|"
+            r"night)\b"
+        ),
+        None,
+    ),
 ]
 
-_ADVERB = {"daily": "FREQ=DAILY", "nightly": "FREQ=DAILY", "weekly": "FREQ=WEEKLY",
-           "biweekly": "FREQ=WEEKLY;INTERVAL=2", "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
-           "monthly": "FREQ=MONTHLY", "quarterly": "FREQ=MONTHLY;INTERVAL=3",
-           "yearly": "FREQ=YEARLY", "annually": "FREQ=YEARLY", "hourly": "FREQ=HOURLY"}
+_ADVERB = {
+    "daily": "FREQ=DAILY",
+    "nightly": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "biweekly": "FREQ=WEEKLY;INTERVAL=2",
+    "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
+    "monthly": "FREQ=MONTHLY",
+    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
+    "yearly": "FREQ=YEARLY",
+    "annually": "FREQ=YEARLY",
+    "hourly": "FREQ=HOURLY",
+}
 
 
-_ON_DAYS = lazy(r"\b(?:on\s+)?(?:" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*|on\s+" + _WDLIST
-                + r")\b")
+_ON_DAYS = lazy(
+    r"\b(?:on\s+)?(?:" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*|on\s+" + _WDLIST + r")\b"
+)
 
 
 def find(norm: str) -> Repeat | None:
@@ -155,21 +260,26 @@ def _build(m: re.Match[str], build: object) -> Repeat | None:
         body = _ADVERB[groups["unit"]]
         if groups.get("days"):
             body += f";BYDAY={_days(groups['days'])}"
-        return Repeat(m.start(), m.end(), body, pod="night" if groups["unit"] == "nightly"
-                      else None)
+        return Repeat(
+            m.start(), m.end(), body, pod="night" if groups["unit"] == "nightly" else None
+        )
     month = groups.get("month") or groups.get("month2") or groups.get("month3")
     dom = groups.get("dom") or groups.get("dom2") or groups.get("dom3")
     if month and dom:
-        return Repeat(m.start(), m.end(),
-                      f"FREQ=YEARLY;BYMONTH={MONTHS.index(month) + 1};BYMONTHDAY={int(dom)}")
+        return Repeat(
+            m.start(),
+            m.end(),
+            f"FREQ=YEARLY;BYMONTH={MONTHS.index(month) + 1};BYMONTHDAY={int(dom)}",
+        )
     return None
 
 
 _INTERVAL = lazy(r";?INTERVAL=\d+")
 
 
-def first_occurrence(body: str, after: datetime, wall: time | None,
-                     not_before: date | None = None) -> datetime | None:
+def first_occurrence(
+    body: str, after: datetime, wall: time | None, not_before: date | None = None
+) -> datetime | None:
     """The first occurrence (naive wall time) on or after `after`.
 
     Expanded from local midnight of `after` like the RRULE's consumers do; with a clock
@@ -201,4 +311,3 @@ def is_valid(body: str) -> bool:
     except (ValueError, TypeError, OverflowError, KeyError, AttributeError):
         return False
     return True
-

@@ -36,25 +36,29 @@ _COMMANDS = {
         r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
         r"notify|buzz|text|message|wake)\s+me|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
-        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know)\b\s*:?"),
+        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know)\b\s*:?"
+    ),
     "task.add": lazy(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
         r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
         r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
-        r"i\s+must|add)\b\s*:?"),
+        r"i\s+must|add)\b\s*:?"
+    ),
     "task.complete": lazy(
         r"^\s*(?:(?:done|completed?|finished|did)\s*[:\-–]?\s*(?:with\b)?|(?:mark|set)\b|"
         r"(?:tick|check|cross|strike)(?:\s+off)?\b|(?:i\s+)?(?:just\s+)?(?:have\s+)?"
         r"(?:finished|completed|did)\b|(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)"
         r"\b\s*:?)|\s(?:as\s+)?(?:done|complete|completed|finished|off)(?:\s+(?:please|now))?"
-        r"\s*[.!]*\s*$|\s(?:is|are)\s+(?:done|finished|completed)\b"),
+        r"\s*[.!]*\s*$|\s(?:is|are)\s+(?:done|finished|completed)\b"
+    ),
     "event.add": lazy(
         r"^\s*(?:please\s+)?(?:schedule|set\s+up|arrange|organi[sz]e|book|block(?:\s+off|\s+out)?"
         r"|hold|reserve|pencil\s+in|put|add|create|make|set|plan|calendar)\b(?:\s+(?:an?\s+|new\s+)?"
         r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|^\s*(?:i\s+have|i've\s+got|i\s+got|"
         r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:my|the|our)"
-        r"\s+(?:calendar|schedule|diary)\b"),
+        r"\s+(?:calendar|schedule|diary)\b"
+    ),
 }
 _RESOURCE_FOR = lazy(r"^(?:book|reserve|block|hold)\b")
 
@@ -79,7 +83,7 @@ def _removed(s: Sentence, intent: str, durations: bool) -> list[tuple[int, int]]
     command = _COMMANDS.get(intent)
     if command:
         # Blank the bot prefix so the commands' ^ anchors see where the request starts.
-        rest = " " * s.start + s.mask[s.start:]
+        rest = " " * s.start + s.mask[s.start :]
         dead.extend(m.span() for m in command.finditer(rest))
     return dead
 
@@ -90,7 +94,7 @@ def title(s: Sentence, intent: str, durations: bool = False) -> str | None:
         return s.text.raw_slice(a, b).strip() or None
     dead = _removed(s, intent, durations)
     value = tidy(carve(s.text, s.start, len(s.mask), dead), filler=True)
-    if intent == "event.add" and _RESOURCE_FOR.search(s.mask[s.start:].lstrip()):
+    if intent == "event.add" and _RESOURCE_FOR.search(s.mask[s.start :].lstrip()):
         # "book the conference room for a workshop": the event is what it is for.
         _, sep, tail = value.rpartition(" for ")
         value = tidy(tail, filler=True) if sep and tail else value
@@ -197,12 +201,16 @@ def _event_times(s: Sentence) -> tuple[datetime | None, datetime | None]:
 
 
 def _blocks_part_of_day(s: Sentence) -> bool:
-    """"block off friday afternoon" reserves the whole afternoon (12:00-17:00)."""
+    """ "block off friday afternoon" reserves the whole afternoon (12:00-17:00)."""
     kinds = {p.kind for p in s.when.pieces}
     has_pod = "pod" in kinds or any(p.pod for p in s.when.pieces)
-    return (bool(_RESOURCE_FOR.search(s.mask[s.start:].lstrip())) and has_pod
-            and not kinds & {"time", "trange", "instant", "duration"}
-            and s.when.range_end is not None and s.repeat is None)
+    return (
+        bool(_RESOURCE_FOR.search(s.mask[s.start :].lstrip()))
+        and has_pod
+        and not kinds & {"time", "trange", "instant", "duration"}
+        and s.when.range_end is not None
+        and s.repeat is None
+    )
 
 
 def _range(s: Sentence) -> Slots:
@@ -233,14 +241,16 @@ def _search(s: Sentence) -> Slots:
     return {"query": query} if query else {}
 
 
-_NAME_END = lazy(r"\b(?:about|re|regarding|to|for|at|on|in|from|every|by|via|over|who|"
-                       r"that|tomorrow|today|tonight|next|this|and\s+(?:discuss|talk|go))\b"
-                       r"|[:;!?(]|\.(?!\w)")
+_NAME_END = lazy(
+    r"\b(?:about|re|regarding|to|for|at|on|in|from|every|by|via|over|who|"
+    r"that|tomorrow|today|tonight|next|this|and\s+(?:discuss|talk|go))\b"
+    r"|[:;!?(]|\.(?!\w)"
+)
 
 
 def attendees(s: Sentence) -> list[str]:
     """People after "with": "with Sara and Tom" -> [Sara, Tom]."""
-    m = re.search(r"\bwith\s+", s.mask[s.start:])
+    m = re.search(r"\bwith\s+", s.mask[s.start :])
     if m is None:
         return []
     begin = s.start + m.end()
@@ -260,7 +270,14 @@ def attendees(s: Sentence) -> list[str]:
 
 
 _BUILDERS = {
-    "task.add": _task_add, "reminder.add": _reminder, "task.complete": _complete,
-    "event.add": _event_add, "event.list": _range, "task.list": _range, "brief": _range,
-    "event.free": _free, "email.send": _send, "email.search": _search,
+    "task.add": _task_add,
+    "reminder.add": _reminder,
+    "task.complete": _complete,
+    "event.add": _event_add,
+    "event.list": _range,
+    "task.list": _range,
+    "brief": _range,
+    "event.free": _free,
+    "email.send": _send,
+    "email.search": _search,
 }

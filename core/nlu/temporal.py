@@ -13,14 +13,21 @@ from core.nlu.lexicon import CITIES, CITY_RE, WD, ZONES
 from core.nlu.pieces import Context, Piece, choose, scan
 
 POD_INSTANT = {"morning": 9, "afternoon": 14, "evening": 19, "night": 21, "tonight": 19}
-POD_RANGE = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22),
-             "night": (17, 22), "tonight": (17, 22)}
+POD_RANGE = {
+    "morning": (8, 12),
+    "afternoon": (12, 17),
+    "evening": (17, 22),
+    "night": (17, 22),
+    "tonight": (17, 22),
+}
 _WEEKDAY_ONLY = lazy(r"(?:on\s+)?(?:this\s+|coming\s+)?" + WD)
 _COMMA = lazy(r"[\s,]*(?:the\s+)?")
 _CONNECT = lazy(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
-_TAIL = lazy(r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
-                   r"(?:\s*(?P<mer>[ap])\.?m\.?)?\b"
-                   r"(?!\s*(?:minutes?|hours?|days?|people))")
+_TAIL = lazy(
+    r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
+    r"(?:\s*(?P<mer>[ap])\.?m\.?)?\b"
+    r"(?!\s*(?:minutes?|hours?|days?|people))"
+)
 
 
 class When:
@@ -43,8 +50,9 @@ class When:
 
 def extract(norm: str, ctx: Context) -> When:
     """Find and resolve the temporal expressions in normalised text."""
-    pieces = _merge_ranges(_absorb_weekdays(choose(scan(DATE_RULES + CLOCK_RULES, norm, ctx)),
-                                            norm), norm)
+    pieces = _merge_ranges(
+        _absorb_weekdays(choose(scan(DATE_RULES + CLOCK_RULES, norm, ctx)), norm), norm
+    )
     when = When(pieces=pieces)
     durations = [p for p in pieces if p.kind == "duration"]
     when.duration = durations[0].minutes if durations else None
@@ -54,13 +62,17 @@ def extract(norm: str, ctx: Context) -> When:
 
 
 def _absorb_weekdays(pieces: list[Piece], norm: str) -> list[Piece]:
-    """"Saturday 6/20", "friday, march 20": the explicit date decides, the weekday names it."""
+    """ "Saturday 6/20", "friday, march 20": the explicit date decides, the weekday names it."""
     out: list[Piece] = []
     for piece in pieces:
         prev = out[-1] if out else None
-        if (prev is not None and prev.kind == "date" and piece.kind == "date"
-                and _WEEKDAY_ONLY.fullmatch(norm, prev.start, prev.end)
-                and _COMMA.fullmatch(norm, prev.end, piece.start)):
+        if (
+            prev is not None
+            and prev.kind == "date"
+            and piece.kind == "date"
+            and _WEEKDAY_ONLY.fullmatch(norm, prev.start, prev.end)
+            and _COMMA.fullmatch(norm, prev.end, piece.start)
+        ):
             out[-1] = piece.moved(prev.start, piece.end)
         else:
             out.append(piece)
@@ -84,13 +96,21 @@ def _merge_ranges(pieces: list[Piece], norm: str) -> list[Piece]:
 
 
 def _pair(a: Piece, b: Piece | None, norm: str) -> Piece | None:
-    if b is None or not _CONNECT.fullmatch(norm[a.end:b.start]):
+    if b is None or not _CONNECT.fullmatch(norm[a.end : b.start]):
         return None
-    if "and" in norm[a.end:b.start] and "between" not in norm[max(0, a.start - 9):a.end]:
+    if "and" in norm[a.end : b.start] and "between" not in norm[max(0, a.start - 9) : a.end]:
         return None
     if a.kind == "time" and b.kind == "time":
-        return Piece(a.start, b.end, "trange", hour=a.hour, minute=a.minute,
-                     meridiem=a.meridiem, zone=b.zone or a.zone, second=b)
+        return Piece(
+            a.start,
+            b.end,
+            "trange",
+            hour=a.hour,
+            minute=a.minute,
+            meridiem=a.meridiem,
+            zone=b.zone or a.zone,
+            second=b,
+        )
     if a.kind == "date" and b.kind == "date" and a.day and b.day:
         return Piece(a.start, b.end, "drange", day=a.day, until=b.day + timedelta(days=1))
     return None
@@ -101,12 +121,21 @@ def _tail(a: Piece, norm: str) -> Piece:
     if m is None or (m["and"] and not norm.startswith("between", a.start)):
         return a
     mer = {"a": "am", "p": "pm"}.get(m["mer"] or "")
-    second = Piece(m.start("h"), m.end(), "time", hour=int(m["h"]), minute=int(m["m"] or 0),
-                   meridiem=mer)
+    second = Piece(
+        m.start("h"), m.end(), "time", hour=int(m["h"]), minute=int(m["m"] or 0), meridiem=mer
+    )
     if second.hour is None or second.hour > 23:
         return a
-    return Piece(a.start, m.end(), "trange", hour=a.hour, minute=a.minute,
-                 meridiem=a.meridiem, zone=a.zone, second=second)
+    return Piece(
+        a.start,
+        m.end(),
+        "trange",
+        hour=a.hour,
+        minute=a.minute,
+        meridiem=a.meridiem,
+        zone=a.zone,
+        second=second,
+    )
 
 
 def _first(pieces: list[Piece], *kinds: str) -> Piece | None:
@@ -137,8 +166,10 @@ def _resolve_point(when: When, pieces: list[Piece], norm: str, ctx: Context) -> 
         when.point = when_day
 
 
-_EVENING_WORDS = lazy(r"\b(?:dinner|drinks|supper|party|happy\s+hour|date\s+night|"
-                            r"movie\s+night|game\s+night|concert|show)\b")
+_EVENING_WORDS = lazy(
+    r"\b(?:dinner|drinks|supper|party|happy\s+hour|date\s+night|"
+    r"movie\s+night|game\s+night|concert|show)\b"
+)
 
 
 def _meal_hint(norm: str) -> str | None:
@@ -146,8 +177,9 @@ def _meal_hint(norm: str) -> str | None:
     return "evening" if _EVENING_WORDS.search(norm) else None
 
 
-def _clock_point(source: Piece, day: date | None, pod: str | None, norm: str,
-                 ctx: Context) -> tuple[datetime, datetime | None]:
+def _clock_point(
+    source: Piece, day: date | None, pod: str | None, norm: str, ctx: Context
+) -> tuple[datetime, datetime | None]:
     zone = _zone_name(source.zone, norm)
     second = source.second
     if source.kind == "trange" and second is not None:
@@ -160,8 +192,7 @@ def _clock_point(source: Piece, day: date | None, pod: str | None, norm: str,
     local_start = start.astimezone(times.zone(zone or ctx.tz))
     end = times.at(local_start.date(), end_hour, end_minute, zone or ctx.tz)
     if end <= start:
-        end = times.at(local_start.date() + timedelta(days=1), end_hour, end_minute,
-                       zone or ctx.tz)
+        end = times.at(local_start.date() + timedelta(days=1), end_hour, end_minute, zone or ctx.tz)
     return start, end.astimezone(times.zone(ctx.tz))
 
 
@@ -194,8 +225,7 @@ def _zone_name(spoken: str | None, norm: str) -> str | None:
     return ZONES.get(spoken)
 
 
-def _next_at(day: date | None, hour: int, minute: int, zone: str | None,
-             ctx: Context) -> datetime:
+def _next_at(day: date | None, hour: int, minute: int, zone: str | None, ctx: Context) -> datetime:
     """`hour:minute` on `day`, or at its next occurrence when no day was said."""
     tz = zone or ctx.tz
     if day is not None:
@@ -226,8 +256,11 @@ def _resolve_range(when: When, pieces: list[Piece], ctx: Context) -> None:
     elif span and span.day and span.until:
         _set_range(when, times.midnight(span.day, ctx.tz), times.midnight(span.until, ctx.tz))
     elif day and day.day:
-        _set_range(when, times.midnight(day.day, ctx.tz),
-                   times.midnight(day.day + timedelta(days=1), ctx.tz))
+        _set_range(
+            when,
+            times.midnight(day.day, ctx.tz),
+            times.midnight(day.day + timedelta(days=1), ctx.tz),
+        )
 
 
 def _pod_day(pod: str, ctx: Context) -> date:

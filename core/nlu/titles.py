@@ -9,13 +9,14 @@ from core.nlu.lexicon import Text
 
 _LEAD_PREP = lazy(
     r"(?:\b(?:on|at|by|due|for|from|starting|until|till|before|around|between|during|"
-    r"due\s+on|due\s+by|no\s+later\s+than|sometime)\s*,?\s*)+$")
+    r"due\s+on|due\s+by|no\s+later\s+than|sometime)\s*,?\s*)+$"
+)
 _TRAIL = lazy(
     r"(?:[\s,;:.!?\-–—/@]|\b(?:on|at|by|due|for|from|in|to|starting|until|till|before|around|"
     r"every|and|the|this|next|of|@|please|pls|plz|thanks|thx|asap|between|ok)\b)+$",
-    re.IGNORECASE)
-_LEAD = lazy(r"^(?:[\s,;:.!?\-–—]|\b(?:and|then|please|pls|plz|ok|okay|so)\b)+",
-                   re.IGNORECASE)
+    re.IGNORECASE,
+)
+_LEAD = lazy(r"^(?:[\s,;:.!?\-–—]|\b(?:and|then|please|pls|plz|ok|okay|so)\b)+", re.IGNORECASE)
 _FILLER = lazy(r"^(?:to|about|that|of|re|regarding|for|with)\b\s*:?\s*", re.IGNORECASE)
 QUOTED = lazy(r"(?<![\w'])(['\"‘“])(.+?)(['\"’”])(?![\w])")
 
@@ -49,7 +50,7 @@ def _join(raw: str, pieces: list[tuple[int, int]]) -> str:
     for a, b in pieces:
         if last_end >= 0 and a > last_end:
             out.append(" ")
-        out.append(raw[max(a, last_end):b] if a < last_end else raw[a:b])
+        out.append(raw[max(a, last_end) : b] if a < last_end else raw[a:b])
         last_end = max(last_end, b)
     return re.sub(r"\s+", " ", "".join(out))
 

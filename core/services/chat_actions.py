@@ -51,8 +51,14 @@ def decode(payload: str) -> Action | None:
 
 
 class ChatActions:
-    def __init__(self, tasks: TaskService, reminders: ReminderService,
-                 deliveries: DeliveryService, assistant: Assistant, clock: Clock) -> None:
+    def __init__(
+        self,
+        tasks: TaskService,
+        reminders: ReminderService,
+        deliveries: DeliveryService,
+        assistant: Assistant,
+        clock: Clock,
+    ) -> None:
         self.tasks, self.reminders, self.deliveries = tasks, reminders, deliveries
         self.assistant, self.clock = assistant, clock
 

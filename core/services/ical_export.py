@@ -76,7 +76,8 @@ def _add_rdates(vevent: Any, event: Event, local: Any) -> None:
     for first, last in event.rdates or []:
         start = datetime.fromisoformat(str(first))
         if last:
-            vevent.add("rdate", [(start.astimezone(local), datetime.fromisoformat(last))])
+            period = (start.astimezone(UTC), datetime.fromisoformat(last).astimezone(UTC))
+            vevent.add("rdate", [period])  # in UTC: a zoned PERIOD's end is read ambiguously
         else:
             vevent.add("rdate", [_out(start, event.all_day, local)])
 

@@ -116,7 +116,7 @@ def _end(series: Series, component: Any, raw: date | datetime, floating: str) ->
                 end_value.date()
                 if event.all_day
                 else datetime.combine(end_value, datetime.min.time())
-            )  # type: ignore[union-attr]
+            )
         end = instant(end_value, zone_of(end_value, event.timezone))
     elif "duration" in component:
         length = _value(component, "duration")
@@ -162,7 +162,7 @@ def _exdates(series: Series, component: Any) -> list[datetime]:
 
 
 def _dates(component: Any, name: str) -> list[Any]:
-    values = []
+    values: list[Any] = []
     for group in _list(component.get(name)):
         dts = getattr(group, "dts", None)
         if dts is None:
@@ -208,7 +208,7 @@ def add_override(series: Series, component: Any, floating: str) -> None:
     original = _original(series, _value(component, "recurrence-id"))
     change = _override_change(series, component, original, floating)
     kept = {c.occurrence_start: c for c in series.changes}
-    removed = original in kept and kept[original].cancelled
+    removed = (original in kept and kept[original].cancelled) or not _occurs(series, original)
     if removed and _sequence(component) < (series.event.sequence or 0):
         series.adjusted.append(
             f"an override of {original:%Y-%m-%d} dropped: a newer version removed it"
@@ -216,6 +216,11 @@ def add_override(series: Series, component: Any, floating: str) -> None:
         return
     kept[original] = change
     series.changes = list(kept.values())
+
+
+def _occurs(series: Series, moment: datetime) -> bool:
+    found = occurrences.spans(series.event, moment, moment + timedelta(seconds=1))
+    return any(first == moment for first, _ in found)
 
 
 def _override_change(

@@ -37,9 +37,7 @@ class Onboarding:
     allowed: frozenset[str] = field(default_factory=frozenset)
 
     def admits(self, external_id: str) -> bool:
-        return self.policy == OPEN or (
-            self.policy == ALLOWLIST and external_id in self.allowed
-        )
+        return self.policy == OPEN or (self.policy == ALLOWLIST and external_id in self.allowed)
 
 
 class LinkService:
@@ -55,8 +53,9 @@ class LinkService:
                 )
             )
 
-    def sign_up(self, channel: str, external_id: str, name: str, timezone: str,
-                onboarding: Onboarding) -> int:
+    def sign_up(
+        self, channel: str, external_id: str, name: str, timezone: str, onboarding: Onboarding
+    ) -> int:
         """The user behind an identity, created when the policy lets this person in."""
         known = self.user_for(channel, external_id)
         if known is not None:
@@ -77,25 +76,38 @@ class LinkService:
         """A one-time code that links a `channel` identity to `user_id` for 15 minutes."""
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         with self.db.transaction() as session:
-            session.add(LinkCode(code=code, user_id=user_id, channel=channel,
-                                 expires_at=self.clock.now() + CODE_TTL))
+            session.add(
+                LinkCode(
+                    code=code,
+                    user_id=user_id,
+                    channel=channel,
+                    expires_at=self.clock.now() + CODE_TTL,
+                )
+            )
         return code
 
     def redeem(self, channel: str, external_id: str, code: str) -> int:
         """Link the identity to the code's user (moving it from any account it had)."""
         now = self.clock.now()
         with self.db.transaction() as session:
-            row = session.scalar(select(LinkCode).where(
-                LinkCode.code == code.strip().upper(), LinkCode.channel == channel))
+            row = session.scalar(
+                select(LinkCode).where(
+                    LinkCode.code == code.strip().upper(), LinkCode.channel == channel
+                )
+            )
             if row is None or row.used_at is not None or row.expires_at <= now:
-                raise Invalid("That code is unknown, used or expired. "
-                              f"Make a new one with `aurelius link {channel}`.")
+                raise Invalid(
+                    "That code is unknown, used or expired. "
+                    f"Make a new one with `aurelius link {channel}`."
+                )
             row.used_at = now
-            identity = session.scalar(select(Identity).where(
-                Identity.channel == channel, Identity.external_id == external_id))
+            identity = session.scalar(
+                select(Identity).where(
+                    Identity.channel == channel, Identity.external_id == external_id
+                )
+            )
             if identity is None:
-                session.add(Identity(user_id=row.user_id, channel=channel,
-                                     external_id=external_id))
+                session.add(Identity(user_id=row.user_id, channel=channel, external_id=external_id))
             else:
                 identity.user_id = row.user_id
             return row.user_id
@@ -111,6 +123,9 @@ class LinkService:
 
     def forget_old_updates(self) -> int:
         with self.db.transaction() as session:
-            result = session.execute(delete(InboundUpdate).where(
-                InboundUpdate.created_at < self.clock.now() - UPDATE_MEMORY))
+            result = session.execute(
+                delete(InboundUpdate).where(
+                    InboundUpdate.created_at < self.clock.now() - UPDATE_MEMORY
+                )
+            )
             return int(getattr(result, "rowcount", 0) or 0)

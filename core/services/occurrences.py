@@ -33,7 +33,7 @@ def spans(
     found: dict[datetime, datetime] = {}
     if event.recurrence:
         for moment in recurrence.occurrences(
-            event.recurrence, event.start_at, event.timezone, low, high, length
+            event.recurrence, event.start_at, event.timezone, low, high, length, event.all_day
         ):
             found[moment] = end_of(event, moment, length)
     found.setdefault(event.start_at, event.end_at)
@@ -107,9 +107,8 @@ def _shift(change: EventException) -> timedelta:
 def _moved(event: Event, change: EventException | None, first: datetime, last: datetime) -> Span:
     if change is None or change.new_start is None:
         return first, last
-    begin = first + _shift(change)
-    length = (change.new_end or change.new_start) - change.new_start
-    return begin, begin + length
+    begin = add_elapsed(first, _shift(change))
+    return begin, add_elapsed(begin, (change.new_end or change.new_start) - change.new_start)
 
 
 def _moved_in(
