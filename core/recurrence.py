@@ -86,7 +86,9 @@ def _check_freq(parts: dict[str, str], kind: str) -> None:
         raise Invalid(f"FREQ={freq} is unknown; use one of {', '.join(FREQS[2:])}.")
     finest = FINEST.get(kind, "DAILY")
     if FREQS.index(freq) < FREQS.index(finest):
-        raise Invalid(f"a {kind} can repeat at most {finest.lower()}.")
+        raise Invalid(
+            f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} can repeat at most {finest.lower()}."
+        )
 
 
 def _check_numbers(parts: dict[str, str]) -> None:

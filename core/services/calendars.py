@@ -85,7 +85,10 @@ class CalendarService:
             timezone=tz,
             all_day=new.all_day,
             location=new.location or None,
-            attendees=list(new.attendees),
+            attendees=[
+                " ".join("".join(c if c.isprintable() else " " for c in a).split())
+                for a in new.attendees
+            ],
             notes=new.notes,
             recurrence=new.recurrence or None,
         )

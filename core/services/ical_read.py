@@ -164,9 +164,10 @@ def _exdates(series: Series, component: Any) -> list[datetime]:
 def _dates(component: Any, name: str) -> list[Any]:
     values: list[Any] = []
     for group in _list(component.get(name)):
-        dts = getattr(group, "dts", None)
-        if dts is None:
-            raise Unreadable(f"{name.upper()} is not a date")
+        try:
+            dts = group.dts
+        except (AttributeError, ValueError, TypeError):  # icalendar keeps a broken value
+            raise Unreadable(f"{name.upper()} is not a date") from None
         values.extend(item.dt for item in dts)
     for value in values:
         _check_year(value, name)
