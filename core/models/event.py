@@ -55,3 +55,47 @@ class EventException(Base):
     all_day: Mapped[bool | None] = mapped_column(Boolean)
     # RANGE=THISANDFUTURE: the change applies to this occurrence and every later one.
     this_and_future: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EventImportRow(Base):
+    """An event of an import in progress: a large import is written here in short batches
+    and becomes visible in one short final swap, so it never holds the write lock for long."""
+
+    __tablename__ = "event_import_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(500))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64))
+    all_day: Mapped[bool] = mapped_column(Boolean)
+    location: Mapped[str | None] = mapped_column(String(500))
+    attendees: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text)
+    recurrence: Mapped[str | None] = mapped_column(Text)
+    rdates: Mapped[list[list[str | None]]] = mapped_column(JSON)
+    sequence: Mapped[int] = mapped_column(Integer)
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EventImportChange(Base):
+    """An occurrence change of an import in progress (see EventImportRow)."""
+
+    __tablename__ = "event_import_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[str] = mapped_column(String(36), index=True)
+    uid: Mapped[str] = mapped_column(String(255))
+    occurrence_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled: Mapped[bool] = mapped_column(Boolean)
+    new_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    new_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    title: Mapped[str | None] = mapped_column(String(500))
+    location: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)
+    all_day: Mapped[bool | None] = mapped_column(Boolean)
+    this_and_future: Mapped[bool] = mapped_column(Boolean)

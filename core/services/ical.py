@@ -8,8 +8,10 @@ in one transaction.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.db import Database, emit
 from core.errors import Invalid
 from core.models import Event, EventException
-from core.services import ical_read
+from core.services import ical_read, ical_stage
 from core.services.ical_export import export_calendar
 from core.services.ical_read import Series, Unreadable
 from core.services.ical_zones import calendar_zone
@@ -27,8 +29,6 @@ from core.services.users import user_timezone
 # What reading a hostile or broken VEVENT can raise besides Unreadable: skip it, go on.
 BROKEN = (Unreadable, Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError,
           OverflowError, ArithmeticError)  # fmt: skip
-_FIELDS = ("title", "start_at", "end_at", "timezone", "all_day", "location", "attendees",
-           "notes", "recurrence", "rdates", "sequence")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,17 +58,28 @@ class CalendarFiles:
         self.db = db
 
     def import_ics(self, user_id: int, data: bytes) -> ImportReport:
-        """Add or update the events of an .ics file in one transaction (all or nothing)."""
+        """Add or update the events of an .ics file, all or nothing.
+
+        Reading happens outside any write; new and changed series are staged in short
+        batches and swapped in by one short transaction, so a 100,000-event file never
+        holds the database's write lock for long.
+        """
         calendar = _parse(data)
         report = ImportReport()
         with self.db.transaction() as session:
             floating = calendar_zone(calendar, user_timezone(session, user_id))
-            for uid, components in _by_uid(calendar).items():
-                try:
-                    _import_uid(session, user_id, uid, components, floating, report)
-                except BROKEN as exc:
-                    report.skipped.append(Note(uid, _reason(exc)))
-            emit(session, "event.changed", user_id=user_id, id=0, action="import")
+            stored = _versions(session, user_id)
+        fresh, attach = _read_all(calendar, floating, stored, report)
+        import_id = str(uuid.uuid4())
+        try:
+            ical_stage.stage(self.db, import_id, user_id, fresh)
+            with self.db.transaction() as session:
+                for uid, overrides in attach.items():
+                    _attach_uid(session, user_id, uid, overrides, floating, report)
+                ical_stage.swap(session, import_id, user_id, datetime.now(UTC))
+                emit(session, "event.changed", user_id=user_id, id=0, action="import")
+        finally:
+            ical_stage.discard(self.db, import_id)  # nothing left after a swap
         return report
 
     def export_ics(self, user_id: int) -> bytes:
@@ -102,22 +113,76 @@ def _by_uid(calendar: Any) -> dict[str, list[Any]]:
     return groups
 
 
-def _import_uid(
-    session: Session, user_id: int, uid: str, components: list[Any], floating: str,
+def _versions(session: Session, user_id: int) -> dict[str, tuple[str | None, int]]:
+    """Each stored UID's import digest and SEQUENCE, in one query."""
+    rows = session.execute(
+        select(Event.uid, Event.source_hash, Event.sequence).where(Event.user_id == user_id)
+    )
+    return {uid: (digest, sequence or 0) for uid, digest, sequence in rows}
+
+
+def _read_all(
+    calendar: Any, floating: str, stored: dict[str, tuple[str | None, int]], report: ImportReport
+) -> tuple[list[Series], dict[str, list[Any]]]:
+    """New and changed series to stage, and override-only UIDs of stored series."""
+    fresh: list[Series] = []
+    attach: dict[str, list[Any]] = {}
+    for uid, components in _by_uid(calendar).items():
+        if uid in stored and all("recurrence-id" in c for c in components):
+            attach[uid] = components
+            continue
+        try:
+            fresh.extend(_read_uid(uid, components, floating, stored, report))
+        except BROKEN as exc:
+            report.skipped.append(Note(uid, _reason(exc)))
+    return fresh, attach
+
+
+def _read_uid(
+    uid: str, components: list[Any], floating: str, stored: dict[str, tuple[str | None, int]],
+    report: ImportReport,
+) -> list[Series]:  # fmt: skip
+    if any("recurrence-id" not in c for c in components):
+        found = [ical_read.read_series(uid, components, floating)]
+    else:
+        found = [ical_read.read_orphan(uid, c, floating) for c in components]
+    changed = []
+    for series in found:
+        digest, sequence = stored.get(series.event.uid, (None, -1))
+        if digest == series.digest:
+            report.unchanged += 1
+            continue
+        if sequence > (series.event.sequence or 0):
+            raise Unreadable(
+                f"older than the stored version (SEQUENCE {series.event.sequence} < {sequence})"
+            )
+        _count(report, series, "updated" if sequence >= 0 else "created")
+        changed.append(series)
+    return changed
+
+
+def _count(report: ImportReport, series: Series, outcome: str) -> None:
+    setattr(report, outcome, getattr(report, outcome) + 1)
+    report.exceptions += len(series.changes)
+    report.adjusted.extend(Note(series.event.uid, reason) for reason in series.adjusted)
+
+
+def _attach_uid(
+    session: Session, user_id: int, uid: str, overrides: list[Any], floating: str,
     report: ImportReport,
 ) -> None:  # fmt: skip
     stored = _stored(session, user_id, uid)
-    if any("recurrence-id" not in c for c in components):
-        series = [ical_read.read_series(uid, components, floating)]
-    elif stored is not None:
-        series = [_attach(session, stored, components, floating)]
-    else:
-        series = [ical_read.read_orphan(uid, c, floating) for c in components]
-    for one in series:
-        outcome = _store(session, user_id, one, _stored(session, user_id, one.event.uid))
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        report.exceptions += len(one.changes) if outcome != "unchanged" else 0
-        report.adjusted.extend(Note(one.event.uid, reason) for reason in one.adjusted)
+    assert stored is not None
+    try:
+        series = _attach(session, stored, overrides, floating)
+    except BROKEN as exc:
+        report.skipped.append(Note(uid, _reason(exc)))
+        return
+    if stored.source_hash == series.digest:
+        report.unchanged += 1
+        return
+    _store(session, series, stored)
+    _count(report, series, "updated")
 
 
 def _attach(session: Session, stored: Event, overrides: list[Any], floating: str) -> Series:
@@ -129,26 +194,12 @@ def _attach(session: Session, stored: Event, overrides: list[Any], floating: str
     return series
 
 
-def _store(session: Session, user_id: int, series: Series, stored: Event | None) -> str:
-    incoming = series.event
-    if stored is not None and stored.source_hash == series.digest:
-        return "unchanged"
-    if stored is not None and (stored.sequence or 0) > (incoming.sequence or 0):
-        raise Unreadable(
-            f"older than the stored version (SEQUENCE {incoming.sequence} < {stored.sequence})"
-        )
-    target = stored or Event(user_id=user_id, uid=incoming.uid)
-    if target is not incoming:
-        for name in _FIELDS:
-            setattr(target, name, getattr(incoming, name))
-    target.source_hash = series.digest
-    session.add(target)
-    session.flush()
-    session.execute(delete(EventException).where(EventException.event_id == target.id))
+def _store(session: Session, series: Series, stored: Event) -> None:
+    stored.source_hash = series.digest
+    session.execute(delete(EventException).where(EventException.event_id == stored.id))
     for change in series.changes:
-        session.add(_copy_change(change, target.id))
+        session.add(_copy_change(change, stored.id))
     session.flush()
-    return "updated" if stored is not None else "created"
 
 
 def _copy_change(change: EventException, event_id: int) -> EventException:

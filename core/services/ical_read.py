@@ -60,7 +60,7 @@ def read_series(uid: str, components: list[Any], floating: str) -> Series:
 def read_orphan(uid: str, override: Any, floating: str) -> Series:
     """An override whose series is missing, kept as a single event of its own."""
     recurrence_id = _value(override, "recurrence-id")
-    own = f"{uid}/{recurrence_id:%Y%m%dT%H%M%S}"
+    own = f"{uid}/{recurrence_id:%Y%m%dT%H%M%S}"[-255:]
     series = _read_master(own, override, floating)
     series.event.recurrence = None
     series.digest = _digest([override], floating)
@@ -82,7 +82,8 @@ def _read_master(uid: str, component: Any, floating: str) -> Series:
     if event.rdates and event.recurrence is None:
         event.recurrence = ""  # RDATEs alone still make a series
     if event.recurrence is not None:
-        series.changes = [_cancel(event, moment) for moment in _exdates(series, component)]
+        cancelled = {moment: _cancel(event, moment) for moment in _exdates(series, component)}
+        series.changes = list(cancelled.values())
     return series
 
 
