@@ -20,12 +20,13 @@ def _calendar(count: int, title: str = "Event") -> bytes:
     first = datetime(2026, 3, 2, 8, tzinfo=UTC)
     for i in range(count):
         start = first + timedelta(hours=i)
-        lines += [
-            "BEGIN:VEVENT", f"UID:bulk-{i}", f"SUMMARY:{title} {i}",
-            f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{start + timedelta(minutes=30):%Y%m%dT%H%M%SZ}",
-            "RRULE:FREQ=WEEKLY;COUNT=2" if i % 2 else "", f"EXDATE:{start + timedelta(days=7):%Y%m%dT%H%M%SZ}" if i % 2 else "",
-            "END:VEVENT",
-        ]  # fmt: skip
+        end = start + timedelta(minutes=30)
+        lines += ["BEGIN:VEVENT", f"UID:bulk-{i}", f"SUMMARY:{title} {i}"]
+        lines += [f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{end:%Y%m%dT%H%M%SZ}"]
+        if i % 2:  # every other one repeats, with one occurrence cancelled
+            skipped = start + timedelta(days=7)
+            lines += ["RRULE:FREQ=WEEKLY;COUNT=2", f"EXDATE:{skipped:%Y%m%dT%H%M%SZ}"]
+        lines.append("END:VEVENT")
     return ("\r\n".join(line for line in lines if line) + "\r\nEND:VCALENDAR\r\n").encode()
 
 
