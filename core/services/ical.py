@@ -203,17 +203,9 @@ def _store(session: Session, series: Series, stored: Event) -> None:
 
 
 def _copy_change(change: EventException, event_id: int) -> EventException:
+    values = {name: getattr(change, name) for name in ical_stage.CHANGE_COLUMNS}
     return EventException(
-        event_id=event_id,
-        occurrence_start=change.occurrence_start,
-        cancelled=change.cancelled,
-        new_start=change.new_start,
-        new_end=change.new_end,
-        title=change.title,
-        location=change.location,
-        notes=change.notes,
-        all_day=change.all_day,
-        this_and_future=bool(change.this_and_future),
+        event_id=event_id, **{**values, "this_and_future": bool(values["this_and_future"])}
     )
 
 
