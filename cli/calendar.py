@@ -13,6 +13,7 @@ from cli import context, render
 from cli.app import group
 
 if TYPE_CHECKING:
+    from core.services.calendars import SkippedEvent
     from core.services.views import EventView
 
 app = group("Calendar: events, agenda, free time, iCalendar import and export.")
@@ -76,16 +77,18 @@ def agenda(
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Upcoming events: the next 7 days, one day (--day) or a calendar week (--week)."""
+    """Upcoming events: the next 7 days, one day (--day or --on DATE) or a week (--week)."""
     from core.timeutil import day_bounds
 
     first = context.day(on)
     if week:
         first -= timedelta(days=first.weekday())
-    last = first + timedelta(days=0 if day else 6)
+    last = first + timedelta(days=0 if day or (on and not week) else 6)
     start, _ = day_bounds(first, context.timezone())
     _, end = day_bounds(last, context.timezone())
-    events = context.services().calendar.agenda(context.user_id(), start, end)
+    found = context.services().calendar.agenda_report(context.user_id(), start, end)
+    _warn_skipped(found.skipped)
+    events = found.events
     if as_json:
         render.print_json(events)
         return
@@ -128,13 +131,20 @@ def free(
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_json: Json = False,
 ) -> None:
     """Import an .ics file (events matched by UID, so re-importing is safe)."""
     report = context.services().calendar_files.import_ics(context.user_id(), path.read_bytes())
-    render.say(
-        f"Imported {path.name}: {report.created} new, {report.updated} updated, "
-        f"{report.exceptions} occurrence changes, {report.skipped} skipped."
-    )
+    if as_json:
+        from dataclasses import asdict
+
+        render.print_raw(asdict(report))
+        return
+    render.say(f"Imported {path.name}: {report.summary()}.")
+    for note in report.skipped:
+        render.say(f"  skipped {note.uid}: {note.reason}")
+    for note in report.adjusted:
+        render.say(f"  adjusted {note.uid}: {note.reason}")
 
 
 @app.command("export")
@@ -144,7 +154,9 @@ def export(
     ] = None,
 ) -> None:
     """Export every event as iCalendar."""
-    data = context.services().calendar_files.export_ics(context.user_id())
+    data, failed = context.services().calendar_files.export_report(context.user_id())
+    for note in failed:
+        typer.echo(f"Left out {note.uid}: {note.reason}", err=True)
     if output:
         output.write_bytes(data)
     else:
@@ -194,6 +206,11 @@ def edit(
             + (f" @ {event.location}" if event.location else "")
             + "."
         )
+
+
+def _warn_skipped(skipped: list[SkippedEvent]) -> None:
+    for item in skipped:
+        typer.echo(item.line(), err=True)
 
 
 def _span(event: EventView, zone: bool = True) -> str:

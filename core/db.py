@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.errors import Conflict
 from core.ports import EventBus
 
 EVENTS = "aurelius.events"
@@ -72,8 +74,16 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            # SQLite's busy_timeout has already retried for 5 s: say so instead of a traceback.
+            if "database is locked" not in str(exc):
+                raise
+            raise Conflict(
+                "The database is busy with another long write (an import?); try again in a moment."
+            ) from None
         self._publish(session.info.pop(EVENTS, []))
 
     def _publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:

@@ -5,7 +5,7 @@ from core.models.audit import AuditEntry
 from core.models.base import Base
 from core.models.bots import InboundUpdate, LinkCode
 from core.models.delivery import Delivery, JobRecord, Lease, NotificationChannel
-from core.models.event import Event, EventException
+from core.models.event import Event, EventException, EventImportChange, EventImportRow
 from core.models.reminder import Reminder
 from core.models.task import Task
 from core.models.user import Identity, User
@@ -17,6 +17,8 @@ __all__ = [
     "EgressRecord",
     "Event",
     "EventException",
+    "EventImportChange",
+    "EventImportRow",
     "Identity",
     "InboundUpdate",
     "JobRecord",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
@@ -12,15 +12,34 @@ from sqlalchemy.orm import Session
 
 from core import recurrence
 from core.db import Database
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Invalid, NotFound
 from core.models import Event, EventException
 from core.ports import Clock
-from core.services import journal
+from core.services import journal, occurrences
 from core.services.users import user_timezone
 from core.services.views import EventView, FreeSlot
 from core.timeutil import add_elapsed, day_bounds, localize, zone
 
 ENTITY = "event"
+log = logging.getLogger(__name__)
+# What reading one stored event can raise; a view skips that event and names it.
+UNREADABLE = (Invalid, ValueError, TypeError, KeyError, OverflowError, ArithmeticError)
+
+
+@dataclass(frozen=True)
+class SkippedEvent:
+    id: int
+    title: str
+    reason: str
+
+    def line(self) -> str:
+        return f"Skipped event #{self.id} {self.title!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Agenda:
+    events: list[EventView]
+    skipped: list[SkippedEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,7 +85,10 @@ class CalendarService:
             timezone=tz,
             all_day=new.all_day,
             location=new.location or None,
-            attendees=list(new.attendees),
+            attendees=[
+                " ".join("".join(c if c.isprintable() else " " for c in a).split())
+                for a in new.attendees
+            ],
             notes=new.notes,
             recurrence=new.recurrence or None,
         )
@@ -76,11 +98,20 @@ class CalendarService:
 
     def agenda(self, user_id: int, start: datetime, end: datetime) -> list[EventView]:
         """Every occurrence overlapping [start, end), in start order."""
+        return self.agenda_report(user_id, start, end).events
+
+    def agenda_report(self, user_id: int, start: datetime, end: datetime) -> Agenda:
+        """The agenda, and the events that could not be read (each skipped, never fatal)."""
         with self.db.transaction() as session:
-            return sorted(
-                self._occurrences(session, user_id, start, end),
-                key=lambda view: (view.start, view.id),
-            )
+            events, skipped = [], []
+            for event in _candidates(session, user_id, start, end):
+                try:
+                    events.extend(_expand(session, event, start, end))
+                except UNREADABLE as exc:
+                    skipped.append(SkippedEvent(event.id, event.title, _reason(exc)))
+                    log.warning("calendar view skipped event %s: %s", event.id, exc)
+            events.sort(key=lambda view: (view.start, view.id))
+            return Agenda(events, skipped)
 
     def day(self, user_id: int, day: date) -> list[EventView]:
         with self.db.transaction() as session:
@@ -130,9 +161,7 @@ class CalendarService:
             if location is not None:
                 event.location = location.strip() or None
             if length is not None:
-                if length <= timedelta(0):
-                    raise Invalid("An event must last longer than zero minutes.")
-                event.end_at = add_elapsed(event.start_at, length)
+                _set_length(session, event, length)
             journal.record(
                 session, user_id, ENTITY, event.id, "edit", before, journal.snapshot(event)
             )
@@ -149,7 +178,12 @@ class CalendarService:
                 session.delete(event)
                 return f"Deleted event #{event_id} {event.title!r}."
             original = _occurrence_start(session, event, occurrence)
-            _cancel(session, event, original)
+            change = _change_for(session, event, original)
+            if change.cancelled:
+                raise Invalid(
+                    f"The occurrence of {event.title!r} on {original.date()} is already cancelled."
+                )
+            change.cancelled, change.new_start, change.new_end = True, None, None
             return f"Cancelled the occurrence of {event.title!r} on {original.date()}."
 
     def move(
@@ -167,80 +201,69 @@ class CalendarService:
                 )
                 return _view(event, event.start_at, event.end_at)
             original = _occurrence_start(session, event, occurrence)
-            session.add(
-                EventException(
-                    event_id=event.id,
-                    occurrence_start=original,
-                    new_start=new_start,
-                    new_end=add_elapsed(new_start, length),
-                )
-            )
+            change = _change_for(session, event, original)
+            change.new_start, change.new_end = new_start, add_elapsed(new_start, length)
             return _view(event, new_start, add_elapsed(new_start, length), moved=True)
 
-    def _occurrences(
-        self, session: Session, user_id: int, start: datetime, end: datetime
-    ) -> Iterable[EventView]:
-        query = select(Event).where(
-            Event.user_id == user_id,
-            or_(Event.recurrence.is_not(None), (Event.start_at < end) & (Event.end_at > start)),
+
+def _candidates(session: Session, user_id: int, start: datetime, end: datetime) -> list[Event]:
+    return list(
+        session.scalars(
+            select(Event).where(
+                Event.user_id == user_id,
+                or_(
+                    Event.recurrence.is_not(None),
+                    (Event.start_at < end) & ((Event.end_at > start) | (Event.start_at >= start)),
+                ),
+            )
         )
-        for event in session.scalars(query):
-            if not event.recurrence:
-                yield _view(event, event.start_at, event.end_at)
-                continue
-            yield from _expand(session, event, start, end)
+    )
 
 
-def _expand(session: Session, event: Event, start: datetime, end: datetime) -> Iterable[EventView]:
-    exceptions = {
-        x.occurrence_start: x
-        for x in session.scalars(select(EventException).where(EventException.event_id == event.id))
-    }
-    length = event.end_at - event.start_at
-    assert event.recurrence is not None
-    for occurrence in recurrence.occurrences(
-        event.recurrence, event.start_at, event.timezone, start, end, length
-    ):
-        change = exceptions.pop(occurrence, None)
-        if change is None:
-            yield _view(event, occurrence, add_elapsed(occurrence, length))
-        elif not change.cancelled and change.new_start and change.new_end:
-            yield _view(event, change.new_start, change.new_end, moved=True)
-    for change in exceptions.values():  # moved into the window from outside it
-        if (
-            change.new_start
-            and change.new_end
-            and change.new_start < end
-            and change.new_end > start
-        ):
-            yield _view(event, change.new_start, change.new_end, moved=True)
+def _expand(session: Session, event: Event, start: datetime, end: datetime) -> list[EventView]:
+    if event.recurrence:
+        local_start = event.start_at.astimezone(zone(event.timezone))
+        recurrence.validate(event.recurrence, "event", local_start, reach=False)
+    return occurrences.expand(event, _changes(session, event), start, end)
 
 
-def _cancel(session: Session, event: Event, original: datetime) -> None:
-    """Cancel one occurrence (a moved one too); cancelling it again is refused plainly."""
-    known = session.scalar(select(EventException).where(
-        EventException.event_id == event.id, EventException.occurrence_start == original))
-    if known is None:
-        session.add(EventException(event_id=event.id, occurrence_start=original, cancelled=True))
-    elif known.cancelled:
-        raise Conflict(f"The occurrence of {event.title!r} on {original.date()} is already "
-                       "cancelled.")
-    else:
-        known.cancelled = True
+def _changes(session: Session, event: Event) -> list[EventException]:
+    return list(session.scalars(select(EventException).where(EventException.event_id == event.id)))
+
+
+def _change_for(session: Session, event: Event, original: datetime) -> EventException:
+    """The stored change of one occurrence, or a new one (one row per occurrence)."""
+    for change in _changes(session, event):
+        if change.occurrence_start == original:
+            return change
+    change = EventException(event_id=event.id, occurrence_start=original, cancelled=False)
+    session.add(change)
+    return change
+
+
+def _set_length(session: Session, event: Event, length: timedelta) -> None:
+    """A new length for the event and every moved occurrence (each keeps its moved start)."""
+    if length <= timedelta(0):
+        raise Invalid("An event must last longer than zero minutes.")
+    event.end_at = add_elapsed(event.start_at, length)
+    for change in _changes(session, event):
+        if change.new_start is not None:
+            change.new_end = add_elapsed(change.new_start, length)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _occurrence_start(session: Session, event: Event, when: datetime) -> datetime:
     """The original start of the occurrence of `event` on the local day of `when`."""
-    if not event.recurrence:
+    if not occurrences.is_series(event):
         raise Invalid(f"Event #{event.id} does not repeat; leave out --occurrence.")
     day = when.astimezone(zone(event.timezone)).date()
     start, end = day_bounds(day, event.timezone)
-    length = event.end_at - event.start_at
-    for occurrence in recurrence.occurrences(
-        event.recurrence, event.start_at, event.timezone, start, end, length
-    ):
-        if occurrence >= start:
-            return occurrence
+    for first, _ in occurrences.spans(event, start, end):
+        if first >= start:
+            return first
     raise NotFound(f"{event.title!r} has no occurrence on {day:%a %d %b %Y}.")
 
 
@@ -265,7 +288,7 @@ def _check(new: NewEvent, tz: str) -> None:
     if new.end <= new.start:
         raise Invalid("An event must end after it starts; check --duration or --end.")
     if new.recurrence:
-        recurrence.rule_for(new.recurrence, new.start.astimezone(zone(tz)).replace(tzinfo=None))
+        recurrence.validate(new.recurrence, "event", new.start.astimezone(zone(tz)))
 
 
 def _owned(session: Session, user_id: int, event_id: int) -> Event:
@@ -276,17 +299,5 @@ def _owned(session: Session, user_id: int, event_id: int) -> Event:
 
 
 def _view(event: Event, start: datetime, end: datetime, moved: bool = False) -> EventView:
-    tz = zone(event.timezone)
-    return EventView(
-        id=event.id,
-        title=event.title,
-        start=start.astimezone(tz),
-        end=end.astimezone(tz),
-        timezone=event.timezone,
-        all_day=event.all_day,
-        location=event.location,
-        attendees=list(event.attendees),
-        recurrence=event.recurrence,
-        uid=event.uid,
-        occurrence_moved=moved,
-    )
+    shown = occurrences.view(event, start, end)
+    return replace(shown, occurrence_moved=moved) if moved else shown

@@ -1,33 +1,56 @@
 """iCalendar (RFC 5545) import and export of a user's events.
 
-Import is idempotent: events are matched by UID, so importing the same file twice changes
-nothing. EXDATEs and RECURRENCE-ID overrides become per-occurrence exceptions.
+Import is idempotent: events are matched by UID (a UID-less event gets one derived from its
+content), and a UID whose text has not changed is left alone and counted as unchanged. An
+event that cannot be read is skipped and named in the report; the rest still import, all
+in one transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.db import Database, emit
 from core.errors import Invalid
 from core.models import Event, EventException
+from core.services import ical_read, ical_stage
+from core.services.ical_export import export_calendar
+from core.services.ical_read import Series, Unreadable
+from core.services.ical_zones import calendar_zone
 from core.services.users import user_timezone
-from core.timeutil import localize
 
-PRODID = "-//Aurelius//Aurelius calendar//EN"
+# What reading a hostile or broken VEVENT can raise besides Unreadable: skip it, go on.
+BROKEN = (Unreadable, Invalid, ValueError, TypeError, KeyError, IndexError, AttributeError,
+          OverflowError, ArithmeticError)  # fmt: skip
 
 
 @dataclass(frozen=True)
+class Note:
+    uid: str
+    reason: str
+
+
+@dataclass
 class ImportReport:
-    created: int
-    updated: int
-    exceptions: int
-    skipped: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    exceptions: int = 0
+    skipped: list[Note] = field(default_factory=list)
+    adjusted: list[Note] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.skipped)} skipped"
+        )
 
 
 class CalendarFiles:
@@ -35,32 +58,42 @@ class CalendarFiles:
         self.db = db
 
     def import_ics(self, user_id: int, data: bytes) -> ImportReport:
-        """Add or update the events of an .ics file in one transaction (all or nothing)."""
+        """Add or update the events of an .ics file, all or nothing.
+
+        Reading happens outside any write; new and changed series are staged in short
+        batches and swapped in by one short transaction, so a 100,000-event file never
+        holds the database's write lock for long.
+        """
         calendar = _parse(data)
-        counts = {"created": 0, "updated": 0, "exceptions": 0, "skipped": 0}
+        report = ImportReport()
         with self.db.transaction() as session:
-            tz = user_timezone(session, user_id)
-            components = list(calendar.walk("VEVENT"))
-            for component in sorted(components, key=lambda c: "RECURRENCE-ID" in c):
-                counts[_import_one(session, user_id, tz, component)] += 1
-            emit(session, "event.changed", user_id=user_id, id=0, action="import")
-        return ImportReport(**counts)
+            floating = calendar_zone(calendar, user_timezone(session, user_id))
+            stored = _versions(session, user_id)
+        fresh, attach = _read_all(calendar, floating, stored, report)
+        import_id = str(uuid.uuid4())
+        try:
+            ical_stage.stage(self.db, import_id, user_id, fresh)
+            with self.db.transaction() as session:
+                for uid, overrides in attach.items():
+                    _attach_uid(session, user_id, uid, overrides, floating, report)
+                ical_stage.swap(session, import_id, user_id, datetime.now(UTC))
+                emit(session, "event.changed", user_id=user_id, id=0, action="import")
+        finally:
+            ical_stage.discard(self.db, import_id)  # nothing left after a swap
+        return report
 
     def export_ics(self, user_id: int) -> bytes:
-        from icalendar import Calendar
+        return self.export_report(user_id)[0]
 
-        calendar = Calendar()
-        calendar.add("prodid", PRODID)
-        calendar.add("version", "2.0")
+    def export_report(self, user_id: int) -> tuple[bytes, list[Note]]:
+        """The calendar, and the events left out because they could not be written."""
         with self.db.transaction() as session:
             events = session.scalars(
-                select(Event).where(Event.user_id == user_id).order_by(Event.start_at)
+                select(Event).where(Event.user_id == user_id).order_by(Event.start_at, Event.id)
             ).all()
-            for event in events:
-                for component in _components(session, event):
-                    calendar.add_component(component)
-        calendar.add_missing_timezones()
-        return bytes(calendar.to_ical())
+            changes = _changes_by_event(session, [event.id for event in events])
+            data, failed = export_calendar(events, changes)
+        return data, [Note(uid, reason) for uid, reason in failed]
 
 
 def _parse(data: bytes) -> Any:
@@ -68,151 +101,129 @@ def _parse(data: bytes) -> Any:
 
     try:
         return Calendar.from_ical(data)
-    except (ValueError, IndexError) as exc:
+    except (ValueError, IndexError, KeyError, TypeError) as exc:
         raise Invalid(f"This is not a readable iCalendar file ({exc}).") from None
 
 
-def _import_one(session: Session, user_id: int, tz: str, component: Any) -> str:
-    uid = str(component.get("uid") or "")
-    if not uid or "dtstart" not in component:
-        return "skipped"
-    existing = session.scalars(
-        select(Event).where(Event.user_id == user_id, Event.uid == uid)
-    ).first()
-    if "recurrence-id" in component:
-        return _import_override(session, existing, component, tz)
-    start, end, all_day, zone_name = _times(component, tz)
-    event = existing or Event(user_id=user_id, uid=uid)
-    event.title = str(component.get("summary") or "(untitled)")
-    event.start_at, event.end_at, event.all_day, event.timezone = start, end, all_day, zone_name
-    event.location = str(component["location"]) if component.get("location") else None
-    event.attendees = [str(a).removeprefix("mailto:") for a in _as_list(component.get("attendee"))]
-    event.notes = str(component.get("description") or "")
-    rrule = component.get("rrule")
-    event.recurrence = rrule.to_ical().decode() if rrule else None
-    session.add(event)
-    session.flush()
-    _import_exdates(session, event, component, tz)
-    return "updated" if existing else "created"
+def _by_uid(calendar: Any) -> dict[str, list[Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for component in calendar.walk("VEVENT"):
+        uid = ical_read._line(component.get("uid")) or ical_read.derived_uid(component)
+        groups[uid[:255]].append(component)
+    return groups
 
 
-def _import_exdates(session: Session, event: Event, component: Any, tz: str) -> None:
-    for group in _as_list(component.get("exdate")):
-        for value in group.dts:
-            _upsert_exception(session, event, _instant(value.dt, tz), cancelled=True)
+def _versions(session: Session, user_id: int) -> dict[str, tuple[str | None, int]]:
+    """Each stored UID's import digest and SEQUENCE, in one query."""
+    rows = session.execute(
+        select(Event.uid, Event.source_hash, Event.sequence).where(Event.user_id == user_id)
+    )
+    return {uid: (digest, sequence or 0) for uid, digest, sequence in rows}
 
 
-def _import_override(session: Session, event: Event | None, component: Any, tz: str) -> str:
-    if event is None:
-        return "skipped"
-    original = _instant(component.decoded("recurrence-id"), tz)
-    cancelled = str(component.get("status", "")).upper() == "CANCELLED"
-    start, end, _, _ = _times(component, tz)
-    _upsert_exception(session, event, original, cancelled=cancelled, new_start=start, new_end=end)
-    return "exceptions"
+def _read_all(
+    calendar: Any, floating: str, stored: dict[str, tuple[str | None, int]], report: ImportReport
+) -> tuple[list[Series], dict[str, list[Any]]]:
+    """New and changed series to stage, and override-only UIDs of stored series."""
+    fresh: list[Series] = []
+    attach: dict[str, list[Any]] = {}
+    for uid, components in _by_uid(calendar).items():
+        if uid in stored and all("recurrence-id" in c for c in components):
+            attach[uid] = components
+            continue
+        try:
+            fresh.extend(_read_uid(uid, components, floating, stored, report))
+        except BROKEN as exc:
+            report.skipped.append(Note(uid, _reason(exc)))
+    return fresh, attach
 
 
-def _upsert_exception(
-    session: Session,
-    event: Event,
-    original: datetime,
-    *,
-    cancelled: bool,
-    new_start: datetime | None = None,
-    new_end: datetime | None = None,
-) -> None:
-    found = session.scalars(
-        select(EventException).where(
-            EventException.event_id == event.id, EventException.occurrence_start == original
-        )
-    ).first()
-    change = found or EventException(event_id=event.id, occurrence_start=original)
-    change.cancelled = cancelled
-    change.new_start, change.new_end = (None, None) if cancelled else (new_start, new_end)
-    session.add(change)
-
-
-def _times(component: Any, tz: str) -> tuple[datetime, datetime, bool, str]:
-    raw_start = component.decoded("dtstart")
-    all_day = not isinstance(raw_start, datetime)
-    zone_name = _zone_name(raw_start) or tz
-    start = _instant(raw_start, zone_name)
-    if "dtend" in component:
-        end = _instant(component.decoded("dtend"), zone_name)
-    elif "duration" in component:
-        end = start + component.decoded("duration")
-    elif all_day:
-        end = _instant(raw_start + timedelta(days=1), zone_name)
+def _read_uid(
+    uid: str, components: list[Any], floating: str, stored: dict[str, tuple[str | None, int]],
+    report: ImportReport,
+) -> list[Series]:  # fmt: skip
+    if any("recurrence-id" not in c for c in components):
+        found = [ical_read.read_series(uid, components, floating)]
     else:
-        end = start
-    return start, max(end, start + timedelta(minutes=1)), all_day, zone_name
+        found = [ical_read.read_orphan(uid, c, floating) for c in components]
+    changed = []
+    for series in found:
+        digest, sequence = stored.get(series.event.uid, (None, -1))
+        if digest == series.digest:
+            report.unchanged += 1
+            continue
+        if sequence > (series.event.sequence or 0):
+            raise Unreadable(
+                f"older than the stored version (SEQUENCE {series.event.sequence} < {sequence})"
+            )
+        _count(report, series, "updated" if sequence >= 0 else "created")
+        changed.append(series)
+    return changed
 
 
-def _zone_name(value: date | datetime) -> str | None:
-    key = getattr(getattr(value, "tzinfo", None), "key", None)
-    return key if isinstance(key, str) and key != "UTC" else None
+def _count(report: ImportReport, series: Series, outcome: str) -> None:
+    setattr(report, outcome, getattr(report, outcome) + 1)
+    report.exceptions += len(series.changes)
+    report.adjusted.extend(Note(series.event.uid, reason) for reason in series.adjusted)
 
 
-def _instant(value: date | datetime, tz: str) -> datetime:
-    """Floating times and dates are read in the user's zone; aware times keep their instant."""
-    if not isinstance(value, datetime):
-        value = localize(datetime.combine(value, time()), tz)
-    elif value.tzinfo is None:
-        value = localize(value, tz)
-    return value.astimezone(UTC)  # UTC, so adding a DURATION counts elapsed time
+def _attach_uid(
+    session: Session, user_id: int, uid: str, overrides: list[Any], floating: str,
+    report: ImportReport,
+) -> None:  # fmt: skip
+    stored = _stored(session, user_id, uid)
+    assert stored is not None
+    try:
+        series = _attach(session, stored, overrides, floating)
+    except BROKEN as exc:
+        report.skipped.append(Note(uid, _reason(exc)))
+        return
+    if stored.source_hash == series.digest:
+        report.unchanged += 1
+        return
+    _store(session, series, stored)
+    _count(report, series, "updated")
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+def _attach(session: Session, stored: Event, overrides: list[Any], floating: str) -> Series:
+    """Overrides for a series imported earlier (from another file) join that series."""
+    series = Series(stored, _changes_by_event(session, [stored.id]).get(stored.id, []))
+    for override in overrides:
+        ical_read.add_override(series, override, floating)
+    series.digest = ical_read._digest(overrides, floating + (stored.source_hash or ""))
+    return series
 
 
-def _components(session: Session, event: Event) -> list[Any]:
-    from icalendar import Event as VEvent
-    from icalendar import vRecur
-
-    from core.timeutil import zone
-
-    local = zone(event.timezone)
-    vevent = VEvent()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", event.updated_at or datetime.now(UTC))
-    vevent.add("summary", event.title)
-    vevent.add("dtstart", _out(event.start_at, event.all_day, local))
-    vevent.add("dtend", _out(event.end_at, event.all_day, local))
-    if event.location:
-        vevent.add("location", event.location)
-    for attendee in event.attendees:
-        vevent.add("attendee", f"mailto:{attendee}" if "@" in attendee else attendee)
-    if event.notes:
-        vevent.add("description", event.notes)
-    overrides = []
-    if event.recurrence:
-        vevent.add("rrule", vRecur.from_ical(event.recurrence))
-        changes = session.scalars(
-            select(EventException).where(EventException.event_id == event.id)
-        ).all()
-        cancelled = [_out(c.occurrence_start, event.all_day, local) for c in changes if c.cancelled]
-        if cancelled:
-            vevent.add("exdate", cancelled)
-        overrides = [_override(event, c, local) for c in changes if not c.cancelled]
-    return [vevent, *overrides]
+def _store(session: Session, series: Series, stored: Event) -> None:
+    stored.source_hash = series.digest
+    session.execute(delete(EventException).where(EventException.event_id == stored.id))
+    for change in series.changes:
+        session.add(_copy_change(change, stored.id))
+    session.flush()
 
 
-def _override(event: Event, change: EventException, local: Any) -> Any:
-    from icalendar import Event as VEvent
-
-    vevent = VEvent()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", datetime.now(UTC))
-    vevent.add("summary", event.title)
-    vevent.add("recurrence-id", _out(change.occurrence_start, event.all_day, local))
-    vevent.add("dtstart", _out(change.new_start or change.occurrence_start, event.all_day, local))
-    vevent.add("dtend", _out(change.new_end or change.occurrence_start, event.all_day, local))
-    return vevent
+def _copy_change(change: EventException, event_id: int) -> EventException:
+    values = {name: getattr(change, name) for name in ical_stage.CHANGE_COLUMNS}
+    return EventException(
+        event_id=event_id, **{**values, "this_and_future": bool(values["this_and_future"])}
+    )
 
 
-def _out(instant: datetime, all_day: bool, local: Any) -> date | datetime:
-    moment = instant.astimezone(local)
-    return moment.date() if all_day else moment
+def _stored(session: Session, user_id: int, uid: str) -> Event | None:
+    return session.scalars(select(Event).where(Event.user_id == user_id, Event.uid == uid)).first()
+
+
+def _changes_by_event(session: Session, ids: list[int]) -> dict[int, list[EventException]]:
+    found: dict[int, list[EventException]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for change in session.scalars(
+            select(EventException).where(EventException.event_id.in_(chunk))
+        ):
+            found[change.event_id].append(change)
+    return found
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]

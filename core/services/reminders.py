@@ -52,7 +52,9 @@ class ReminderService:
             tz = user_timezone(session, user_id)
             at = self._not_past(at, tz)
             if recurrence_rule:
-                recurrence.rule_for(recurrence_rule, at.astimezone(zone(tz)).replace(tzinfo=None))
+                recurrence_rule = recurrence.validate(
+                    recurrence_rule, "reminder", at.astimezone(zone(tz))
+                )
             reminder = Reminder(
                 user_id=user_id,
                 title=" ".join(title.split()),

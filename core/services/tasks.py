@@ -295,7 +295,7 @@ def _set_recurrence(task: Task, rule: str | None, tz: str) -> None:
         anchor = _due(task)
         if anchor is None:
             raise Invalid("A repeating task needs a due date; add --due.")
-        recurrence.next_due(rule, anchor, tz, date.min)  # validates the rule
+        rule = recurrence.validate(rule, "task", anchor)
     task.recurrence = rule or None
 
 

@@ -101,14 +101,14 @@ def test_ical_round_trip_keeps_zones_rules_and_exceptions(services: Services, us
 
     other = services.users.ensure("cli", "someone-else", "Someone", ZONE)
     report = services.calendar_files.import_ics(other, exported)
-    assert (report.created, report.exceptions) == (2, 1)
+    assert (report.created, report.exceptions) == (2, 2)
     window = (at(2026, 3, 26, 0), at(2026, 4, 2, 0))
     mine = [(e.title, e.start) for e in services.calendar.agenda(user_id, *window)]
     theirs = [(e.title, e.start) for e in services.calendar.agenda(other, *window)]
     assert theirs == mine
 
     again = services.calendar_files.import_ics(other, exported)
-    assert again.created == 0
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert [(e.title, e.start) for e in services.calendar.agenda(other, *window)] == mine
 
 
