@@ -16,10 +16,12 @@ app = group("Background jobs: status of queues, workers, failures and deliveries
 
 def run() -> None:
     """Run everything in this process: scheduler and worker threads, no servers needed."""
+    from aurelius.warm.control import keep_warm
     from aurelius.workers import runtime
     from aurelius.workers.scheduler import Scheduler
 
     services = context.services()
+    keep_warm()
     if services.settings.redis_url:
         render.say("AURELIUS_REDIS_URL is set: jobs go to Redis; start `aurelius worker` too.")
     runtime.use(services)

@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Annotated
 
-# Pydantic looks for plugins in every installed package's metadata on first use (~20 ms on
-# each command); Aurelius uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-import typer
+def _no_pydantic_plugins() -> None:
+    # Pydantic looks for plugins in every installed package's metadata on first use (~20 ms on
+    # each command); Aurelius uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks
-from cli.app import AureliusGroup
+
+_no_pydantic_plugins()
+
+import typer  # noqa: E402
+
+from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402
+from cli.app import AureliusGroup  # noqa: E402
+
+if TYPE_CHECKING:
+    import click
+
+# What commands import only when they run: the warm server loads it all once, before forking.
+LAZY_MODULES = (
+    "aurelius.bootstrap", "aurelius.migrate", "aurelius.adapters.clock", "aurelius.adapters.bus",
+    "aurelius.adapters.local_queue", "aurelius.adapters.notifiers", "aurelius.workers.jobs",
+    "core.nlu", "core.nlu.options", "core.services.tasks", "migrations",
+    "sqlalchemy.dialects.sqlite.pysqlite", "sqlalchemy.dialects.postgresql.psycopg",
+    "cli.tui",
+)
 
 app = typer.Typer(
     help="Aurelius, your chief of staff: tasks, calendar, reminders, briefs and an assistant.",
@@ -36,6 +55,7 @@ app.command("chat")(ai.chat)
 app.command("usage")(ai.usage)
 app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
+app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
 
 
@@ -67,9 +87,30 @@ def tui() -> None:
     create_app().run()
 
 
+@cache
+def command() -> click.Command:
+    """The Click command tree, built once per process (Typer would rebuild it on every call)."""
+    return typer.main.get_command(app)
+
+
+def warm_up() -> None:
+    """Everything a command may need, loaded without building settings, services or threads."""
+    from sqlalchemy.orm import configure_mappers
+
+    for name in LAZY_MODULES:
+        try:
+            import_module(name)
+        except ImportError:  # an optional extra that is not installed
+            pass
+    configure_mappers()
+    command()
+
+
 def run() -> None:
+    """The one entry point: in this process, or in a child of the warm server."""
     import sys
 
+    _no_pydantic_plugins()
     # `aurelius` alone in an interactive terminal opens the TUI; piped or scripted, it helps.
     interactive = len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty()
-    app(["tui"] if interactive else None, prog_name="aurelius")
+    command().main(["tui"] if interactive else None, prog_name="aurelius")
