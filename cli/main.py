@@ -29,8 +29,8 @@ LAZY_MODULES = (
     "aurelius.bootstrap", "aurelius.migrate", "aurelius.adapters.clock", "aurelius.adapters.bus",
     "aurelius.adapters.local_queue", "aurelius.adapters.notifiers", "aurelius.workers.jobs",
     "core.nlu", "core.nlu.options", "core.services.tasks", "migrations",
-    "sqlalchemy.dialects.sqlite.pysqlite", "sqlalchemy.dialects.postgresql.psycopg",
-    "cli.tui",
+    "sqlalchemy.dialects.sqlite.pysqlite", "sqlalchemy.dialects.postgresql.psycopg", "sqlite3",
+    "pwd", "typer._adapters", "typer._click.decorators", "cli.tui",
 )
 
 app = typer.Typer(

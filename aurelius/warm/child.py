@@ -22,7 +22,9 @@ from aurelius.warm import wire
 def serve(connection: socket.socket, fds: list[int], fields: list[bytes],
           forget: Callable[[], None], entry: Callable[[], object]) -> NoReturn:
     """Never returns. Until the client says go, a failure just exits (the client then runs
-    the command itself); afterwards the command's own status is the exit status."""
+    the command itself); afterwards the command's own status is the exit status. The child
+    reports it itself, so the client need not wait for this big process to be torn down and
+    reaped; the parent reports deaths by a signal."""
     try:
         os.setpgid(0, 0)  # the client forwards signals to this group; Ctrl-Z can stop it
         forget()
@@ -30,10 +32,12 @@ def serve(connection: socket.socket, fds: list[int], fields: list[bytes],
         connection.sendall(b"P %d\n" % os.getpid())
         if connection.recv(1) != wire.GO:
             os._exit(0)
-        connection.close()
     except BaseException:
         os._exit(1)
-    os._exit(_run(entry))
+    status = _run(entry)
+    with contextlib.suppress(OSError):
+        connection.sendall(b"X %d\n" % status)
+    os._exit(status)
 
 
 def _become(fds: list[int], fields: list[bytes]) -> None:

@@ -40,8 +40,10 @@ def _data_dir() -> str:
 
 
 def identity() -> str:
-    """Version, interpreter and install location: another venv or version has its own server."""
-    return f"{aurelius.__version__}|{sys.executable}|{PACKAGE_DIR}"
+    """Version, environment, interpreter and install location: another venv or version has
+    its own server (`python` and `python3` of one venv share one)."""
+    interpreter = os.path.realpath(sys.executable)
+    return f"{aurelius.__version__}|{sys.prefix}|{interpreter}|{PACKAGE_DIR}"
 
 
 def socket_path() -> str:
