@@ -29,7 +29,7 @@ NOW = localize(datetime(2026, 3, 10, 9, 0), ZONE)
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """No test reads or writes the real config or data dir, or inherits AURELIUS_* values."""
     for name in list(os.environ):
         if name.startswith("AURELIUS_") and not name.startswith("AURELIUS_TEST_"):
@@ -38,7 +38,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     monkeypatch.setenv("AURELIUS_HOME", str(home))
-    return home
+    # Every `aurelius` a test spawns gets this test's own warm server, stopped afterwards.
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    yield home
+    if (tmp_path / "run").exists():
+        from aurelius.warm.control import stop
+
+        stop(wait=10.0)
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import sys
 import threading
+import time
 from typing import Any
 
 from aurelius.warm import paths, wire
@@ -24,9 +26,16 @@ def start(keeper: int | None = None) -> int | None:
              (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)]
     command = [sys.executable, "-P", "-m", "aurelius.warm.server"]
     try:
-        return os.posix_spawn(sys.executable, command, environ, file_actions=quiet, setsid=True)
+        pid = os.posix_spawn(sys.executable, command, environ, file_actions=quiet, setsid=True)
+        with open(_starting_log(), "a") as log:  # so that `stop` can stop it while it starts
+            log.write(f"{pid}\n")
     except (OSError, AttributeError, NotImplementedError):
         return None  # no server: every command keeps running in-process
+    return pid
+
+
+def _starting_log() -> str:
+    return f"{paths.socket_path()}.starting"
 
 
 def ask(kind: str, *fields: str) -> dict[str, Any] | None:
@@ -55,10 +64,44 @@ def _refusal(path: str) -> str | None:
     return None if why in (None, "no socket") else why
 
 
-def stop() -> int | None:
-    """Stop the server (it finishes running commands first); its pid, or None."""
+def stop(wait: float = 0.0) -> int | None:
+    """Stop the server (it finishes running commands first) and any server still starting;
+    wait up to `wait` seconds for them to be gone. The running server's pid, or None."""
     reply = ask("stop")
+    pids = {int(reply["pid"])} if reply else set()
+    pids |= _terminate_starting()
+    deadline = time.monotonic() + wait
+    while any(_is_server(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
     return int(reply["pid"]) if reply else None
+
+
+def _terminate_starting() -> set[int]:
+    try:
+        with open(_starting_log()) as log:
+            pids = {int(line) for line in log if line.strip().isdigit()}
+        os.unlink(_starting_log())
+    except OSError:
+        return set()
+    for pid in filter(_is_server, pids):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    return pids
+
+
+def _is_server(pid: int) -> bool:
+    """Only a live warm server of ours is signalled, never a process that reused its pid
+    (checked through /proc, so elsewhere starting servers are left to give way by themselves)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"aurelius.warm.server" in cmdline.read() and _alive_unreaped(pid)
+    except OSError:
+        return False
+
+
+def _alive_unreaped(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        return stat.read().rpartition(b")")[2].split()[0] != b"Z"
 
 
 def keep_warm() -> None:

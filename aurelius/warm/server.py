@@ -51,12 +51,17 @@ class Server:
         signal.signal(signal.SIGTERM, lambda *_: self.drain())
         while not (self.draining and not self.children) and not self._idle_out():
             watched = [self.wake_read] + ([] if self.draining else [self.listener])
-            ready, _, _ = select.select(watched, [], [], 30.0)
+            ready, _, _ = select.select(watched, [], [], self._wait())
             if self.wake_read in ready:
                 os.read(self.wake_read, 512)
             if self.listener in ready and not self.draining:
                 self._accept()
             self._reap()
+
+    def _wait(self) -> float:
+        """Seconds until the idle limit, checked at least every 30 s (keepers, the socket)."""
+        left = self.idle - (time.monotonic() - self.last_request) if self.idle > 0 else 30.0
+        return min(max(left, 0.01), 30.0)
 
     def _idle_out(self) -> bool:
         if self.children or self._keepers_alive():
