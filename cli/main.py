@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +23,7 @@ from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, task
 from cli.app import AureliusGroup  # noqa: E402
 
 if TYPE_CHECKING:
-    import click
+    from typer._click import Command
 
 # What commands import only when they run: the warm server loads it all once, before forking.
 LAZY_MODULES = (
@@ -88,7 +89,7 @@ def tui() -> None:
 
 
 @cache
-def command() -> click.Command:
+def click_tree() -> Command:
     """The Click command tree, built once per process (Typer would rebuild it on every call)."""
     return typer.main.get_command(app)
 
@@ -98,12 +99,10 @@ def warm_up() -> None:
     from sqlalchemy.orm import configure_mappers
 
     for name in LAZY_MODULES:
-        try:
+        with suppress(ImportError):  # an optional extra that is not installed
             import_module(name)
-        except ImportError:  # an optional extra that is not installed
-            pass
     configure_mappers()
-    command()
+    click_tree()
 
 
 def run() -> None:
@@ -113,4 +112,4 @@ def run() -> None:
     _no_pydantic_plugins()
     # `aurelius` alone in an interactive terminal opens the TUI; piped or scripted, it helps.
     interactive = len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty()
-    command().main(["tui"] if interactive else None, prog_name="aurelius")
+    click_tree().main(["tui"] if interactive else None, prog_name="aurelius")

@@ -66,9 +66,12 @@ def _standard_streams() -> None:
     if not encoding:
         encoding = "utf-8" if sys.flags.utf8_mode else locale.getencoding()
     strict = errors or ("surrogateescape" if _c_locale() else "strict")
-    sys.stdin = sys.__stdin__ = _stream(0, "rb", encoding, strict)
-    sys.stdout = sys.__stdout__ = _stream(1, "wb", encoding, strict)
-    sys.stderr = sys.__stderr__ = _stream(2, "wb", encoding, errors or "backslashreplace")
+    streams = {"stdin": _stream(0, "rb", encoding, strict),
+               "stdout": _stream(1, "wb", encoding, strict),
+               "stderr": _stream(2, "wb", encoding, errors or "backslashreplace")}
+    for name, stream in streams.items():
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)  # what Textual and faulthandler look at
 
 
 def _c_locale() -> bool:

@@ -1,9 +1,10 @@
 """The `aurelius` console script: hand the command to the warm server, or run it here.
 
 It imports only built-in modules (`_socket`, `_signal`, `time`; `os` and `sys` are loaded
-before any of this runs): `socket.py`, `json` or `subprocess` would cost more than the warm path saves. When
-there is no server, or anything goes wrong before the child starts, the command runs in this
-process exactly as it would without a server, and a server is started for the next call.
+before any of this runs): `socket.py`, `json` or `subprocess` would cost a good part of what
+the warm path saves. When there is no server, or anything goes wrong before the child starts,
+the command runs in this process exactly as it would without a server, and a server is
+started for the next call.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _line(connection: _socket.socket) -> bytes:
 
 def _forward_signals(child: int) -> None:
     def forward(number: int, _frame: object) -> None:
-        try:
+        try:  # noqa: SIM105 - contextlib is one import more on every command
             os.killpg(child, number)
         except OSError:
             pass  # it has just ended; its status is on its way

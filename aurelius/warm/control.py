@@ -26,6 +26,7 @@ def start(keeper: int | None = None) -> int | None:
              (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)]
     command = [sys.executable, "-P", "-m", "aurelius.warm.server"]
     try:
+        paths.private_dir(os.path.dirname(paths.socket_path()))
         pid = os.posix_spawn(sys.executable, command, environ, file_actions=quiet, setsid=True)
         with open(_starting_log(), "a") as log:  # so that `stop` can stop it while it starts
             log.write(f"{pid}\n")

@@ -75,3 +75,12 @@ def unsafe(path: str) -> str | None:
     if sock.st_mode & 0o077:
         return f"it has mode {sock.st_mode & 0o777:04o}, not 0600"
     return None
+
+
+def private_dir(folder: str) -> None:
+    """Create the runtime dir 0700, or refuse one that somebody else owns."""
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    found = os.lstat(folder)
+    if found.st_uid != os.getuid() or (found.st_mode & 0o170000) != 0o040000:
+        raise PermissionError(f"{folder} is not a directory of yours")
+    os.chmod(folder, 0o700)

@@ -67,12 +67,12 @@ class Server:
         if self.children or self._keepers_alive():
             return False
         if not self.draining and not self._socket_is_ours():
-            return True  # removed or tampered with (its home was deleted?): give way
+            return True  # removed or replaced (its home was deleted?): give way
         return self.idle > 0 and time.monotonic() - self.last_request > self.idle
 
     def _socket_is_ours(self) -> bool:
         try:
-            return paths.unsafe(self.path) is None and os.lstat(self.path).st_ino == self.inode
+            return os.lstat(self.path).st_ino == self.inode
         except OSError:
             return False
 
@@ -272,21 +272,15 @@ def _lock(path: str) -> int | None:
 
 
 def _answers(path: str) -> bool:
+    """A live server of ours is already there (an unsafe socket is never even touched)."""
+    if paths.unsafe(path):
+        return False
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
             probe.connect(path)
         except OSError:
             return False
     return True
-
-
-def _private_dir(folder: str) -> None:
-    """Create the runtime dir 0700, or refuse one that somebody else owns."""
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    found = os.lstat(folder)
-    if found.st_uid != os.getuid() or not os.path.isdir(folder) or os.path.islink(folder):
-        raise PermissionError(f"{folder} is not a directory of yours")
-    os.chmod(folder, 0o700)
 
 
 def _idle_seconds() -> float:
@@ -309,7 +303,7 @@ def main() -> None:
     os.chdir("/")
     source = fingerprint()  # before importing: a change during start-up makes it stale
     path = paths.socket_path()
-    _private_dir(os.path.dirname(path))
+    paths.private_dir(os.path.dirname(path))
     lock = _lock(path)
     if lock is None or _answers(path):
         return
