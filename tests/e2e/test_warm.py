@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.warm_process import (
-    aurelius, children, gone, running_server, socket_path, spawn, status, wait_for,
+    AURELIUS,
+    aurelius,
+    children,
+    env,
+    gone,
+    running_server,
+    socket_path,
+    spawn,
+    status,
+    wait_for,
 )
 
 pytestmark = [
@@ -161,3 +171,27 @@ def test_aurelius_run_keeps_a_server_alive(isolated_home: Path) -> None:
         host.send_signal(signal.SIGINT)
         host.communicate(timeout=30)
     assert wait_for(lambda: gone(kept["pid"]))  # idle and keeper-less: it exits by itself
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_the_tui_runs_in_a_child_of_the_server_in_a_real_terminal(isolated_home: Path) -> None:
+    server = running_server(isolated_home)["pid"]
+    assert aurelius(isolated_home, "task", "add", "Water the plants").returncode == 0
+    name = f"aurelius-warm-tui-{os.getpid()}"
+    flags = [part for key in ("AURELIUS_HOME", "AURELIUS_TIMEZONE", "AURELIUS_NOW",
+                              "XDG_RUNTIME_DIR")
+             for part in ("-e", f"{key}={env(isolated_home)[key]}")]
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", *flags,
+                    f"{AURELIUS} tui"], check=True)
+    try:
+        wait_for(lambda: "Water the plants" in _pane(name))
+        assert len(children(server)) == 1  # drawn by a forked child, on the client's tty
+        subprocess.run(["tmux", "send-keys", "-t", name, "q"], check=True)
+        wait_for(lambda: not children(server))
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+
+
+def _pane(name: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
+                          text=True, check=False).stdout
