@@ -3,6 +3,7 @@ are turned away, a crashed server breaks nothing and changed code replaces the s
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -131,3 +132,27 @@ def test_a_changed_source_file_replaces_the_server(
     assert new["pid"] != old["pid"] and new["version"] != old["version"]
     assert aurelius(isolated_home, "--version").stdout == result.stdout
     assert status()["requests"] == new["requests"] + 1
+
+
+def test_the_warm_parent_builds_nothing_before_it_forks() -> None:
+    """What the server loads leaves no engine, settings, services, console or thread."""
+    probe = (
+        "import gc, json, threading, rich\n"
+        "from importlib import import_module\n"
+        "from aurelius.warm.server import ENTRY\n"
+        "import_module(ENTRY).warm_up()  # what preload() runs before freezing the heap\n"
+        "from sqlalchemy.engine import Engine\n"
+        "from aurelius.settings import Settings\n"
+        "from cli import context\n"
+        "objects = gc.get_objects()\n"
+        "print(json.dumps({'threads': threading.active_count(),\n"
+        "    'engines': sum(isinstance(o, Engine) for o in objects),\n"
+        "    'settings': sum(isinstance(o, Settings) for o in objects),\n"
+        "    'services': context.services.cache_info().currsize,\n"
+        "    'console': rich._console is not None,\n"
+        "    'tui': 'textual.app' in __import__('sys').modules}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert json.loads(result.stdout) == {"threads": 1, "engines": 0, "settings": 0,
+                                         "services": 0, "console": False, "tui": True}
