@@ -115,18 +115,11 @@ def _stop_self() -> None:
 
 def _lost(child: int) -> int:
     """The server went away mid-command (killed): wait for the orphaned child to finish."""
-    while _alive(child):
+    while paths.alive(child):
         time.sleep(0.05)
     os.write(2, b"aurelius: the warm server stopped during this command; its status is lost.\n")
     return 1
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 def _in_process() -> int | str | None:

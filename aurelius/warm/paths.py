@@ -84,3 +84,12 @@ def private_dir(folder: str) -> None:
     if found.st_uid != os.getuid() or (found.st_mode & 0o170000) != 0o040000:
         raise PermissionError(f"{folder} is not a directory of yours")
     os.chmod(folder, 0o700)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process (a keeper, an orphaned child) still exists."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True

@@ -77,7 +77,7 @@ class Server:
             return False
 
     def _keepers_alive(self) -> bool:
-        self.keepers = {pid for pid in self.keepers if _alive(pid)}
+        self.keepers = {pid for pid in self.keepers if paths.alive(pid)}
         return bool(self.keepers)
 
     def _accept(self) -> None:
@@ -234,13 +234,6 @@ def _send(connection: socket.socket, data: bytes) -> None:
     with contextlib.suppress(OSError):  # a client that went away has nobody to tell
         connection.sendall(data)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 def resident_bytes(pid: int | str = "self") -> int:
