@@ -42,9 +42,22 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     yield home
     if (tmp_path / "run").exists():
-        from aurelius.warm.control import stop
+        _stop_warm_servers()
 
-        stop(wait=10.0)
+
+def _stop_warm_servers() -> None:
+    """Stop the test's warm server; kill it and its children if one of them hangs."""
+    import contextlib
+    import signal
+
+    from aurelius.warm.control import stop
+
+    server = stop(wait=10.0)
+    tree = Path(f"/proc/{server}/task/{server}/children")
+    if server and tree.exists():
+        for pid in [*map(int, tree.read_text().split()), server]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ def serve(connection: socket.socket, fds: list[int], fields: list[bytes],
         forget()
         _become(fds, fields)
         connection.sendall(b"P %d\n" % os.getpid())
+        connection.settimeout(None)  # a client stopped (Ctrl-Z) before it said go may resume
         if connection.recv(1) != wire.GO:
             os._exit(0)
     except BaseException:

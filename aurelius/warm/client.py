@@ -37,7 +37,7 @@ def _warm() -> int | None:
         connection.connect(path)
         _send_request(connection)
         child = _started(connection)
-    except (OSError, ValueError):
+    except Exception:  # whatever went wrong, the command has not started: run it here
         return None
     if child is None:
         return None
@@ -71,7 +71,7 @@ def _follow(connection: _socket.socket, child: int) -> int:
         except OSError:
             reply = b""
         if reply == b"T":
-            _stop_self()
+            _stop_self(child)
         elif reply.startswith(b"X "):
             return int(reply[2:])
         else:
@@ -105,12 +105,17 @@ def _forward_signals(child: int) -> None:
             _signal.signal(getattr(_signal, name), forward)
 
 
-def _stop_self() -> None:
-    """The child was stopped (Ctrl-Z): stop too, so the shell gets the terminal back. The
-    SIGCONT that resumes us is forwarded, resuming the child."""
+def _stop_self(child: int) -> None:
+    """The child was stopped (Ctrl-Z): stop too, so the shell gets the terminal back. Once we
+    run again the child does too (the kernel ignores the stop of an orphaned process group,
+    as it would for the command run in-process)."""
     handler = _signal.signal(_signal.SIGTSTP, _signal.SIG_DFL)
     os.kill(os.getpid(), _signal.SIGTSTP)
     _signal.signal(_signal.SIGTSTP, handler)
+    try:  # noqa: SIM105 - contextlib is one import more on every command
+        os.killpg(child, _signal.SIGCONT)
+    except OSError:
+        pass
 
 
 def _lost(child: int) -> int:

@@ -83,7 +83,8 @@ def _waiting_child(home: Path) -> tuple[subprocess.Popen[str], int]:
     server = running_server(home)["pid"]
     client = spawn(home, "parse", "--batch", "-")
     child = wait_for(lambda: children(server) and children(server)[0])
-    wait_for(lambda: Path(f"/proc/{child}/stat").read_text().split(") ")[1][0] == "S")
+    # Blocked reading the stdin pipe: past the handshake, the command itself is running.
+    wait_for(lambda: "pipe_read" in Path(f"/proc/{child}/wchan").read_text())
     return client, child
 
 

@@ -36,9 +36,11 @@ def aurelius(home: Path, *args: str, warm: bool = True, stdin: str | None = None
 
 
 def spawn(home: Path, *args: str, warm: bool = True, **extra: str) -> subprocess.Popen[str]:
+    """A client in a process group of its own, as a shell runs a job: never an orphaned
+    group (whose Ctrl-Z the kernel would ignore), whatever runs the tests."""
     return subprocess.Popen([AURELIUS, *args], env=env(home, warm, **extra), text=True,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, process_group=0)
 
 
 def wait_for(check: Callable[[], Any], seconds: float = 30.0) -> Any:
