@@ -114,9 +114,10 @@ def main() -> None:
                 took = median_ms([aurelius, *command], {**env, **extra}, args.runs)
                 report(f"{mode} {label.format(tasks=args.tasks)}", took, baseline,
                        target if mode == "warm" else None)
-        pid = int(str(server["pid"]))
-        print(f"warm server resident memory: {int(str(warm_status(aurelius, env)['rss_bytes'])) / 2**20:.0f} MiB; "
-              f"one forked child adds {child_extra_mib(aurelius, env, pid):.1f} MiB private")
+        resident = int(str(warm_status(aurelius, env)["rss_bytes"])) / 2**20
+        extra = child_extra_mib(aurelius, env, int(str(server["pid"])))
+        print(f"warm server resident memory: {resident:.0f} MiB; "
+              f"one forked child adds {extra:.1f} MiB private")
         subprocess.run([aurelius, "warm", "stop"], env=env, capture_output=True, check=True)
 
 
