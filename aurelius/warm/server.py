@@ -43,20 +43,27 @@ class Server:
         self.keepers: set[int] = set()
         self.started, self.last_request, self.served = time.time(), time.monotonic(), 0
         self.draining = False
+        self.terminated = False
 
     def serve(self) -> None:
         os.set_blocking(self.wake_write, False)
         signal.set_wakeup_fd(self.wake_write)
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake select()
-        signal.signal(signal.SIGTERM, lambda *_: self.drain())
+        signal.signal(signal.SIGTERM, self._terminate)
         while not (self.draining and not self.children) and not self._idle_out():
             watched = [self.wake_read] + ([] if self.draining else [self.listener])
             ready, _, _ = select.select(watched, [], [], self._wait())
             if self.wake_read in ready:
                 os.read(self.wake_read, 512)
-            if self.listener in ready and not self.draining:
+            if self.terminated:
+                self.drain()  # here, not in the handler: select() may still hold the socket
+            elif self.listener in ready and not self.draining:
                 self._accept()
             self._reap()
+        self.drain()  # idle: leave no socket behind
+
+    def _terminate(self, *_: object) -> None:
+        self.terminated = True
 
     def _wait(self) -> float:
         """Seconds until the idle limit, checked at least every 30 s (keepers, the socket)."""
