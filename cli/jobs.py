@@ -19,11 +19,13 @@ def run() -> None:
     It shows what it delivers next and when, and every delivery that failed."""
     import sys
 
+    from aurelius.warm.control import keep_warm
     from aurelius.workers import runtime
     from aurelius.workers.scheduler import Scheduler
     from aurelius.workers.watch import RunWatch, follow
 
     services = context.services()
+    keep_warm()
     if services.settings.redis_url:
         render.say("AURELIUS_REDIS_URL is set: jobs go to Redis; start `aurelius worker` too.")
     runtime.use(services)

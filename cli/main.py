@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from contextlib import suppress
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Annotated
 
-# Pydantic looks for plugins in every installed package's metadata on first use (~20 ms on
-# each command); Aurelius uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-import typer
+def _no_pydantic_plugins() -> None:
+    # Pydantic looks for plugins in every installed package's metadata on first use (~20 ms on
+    # each command); Aurelius uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks
-from cli.app import group
+
+_no_pydantic_plugins()
+
+import typer  # noqa: E402
+
+from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402
+from cli.app import group  # noqa: E402
+
+if TYPE_CHECKING:
+    from typer._click import Command
+
+# What commands import only when they run: the warm server loads it all once, before forking.
+LAZY_MODULES = (
+    "aurelius.bootstrap", "aurelius.migrate", "aurelius.adapters.clock", "aurelius.adapters.bus",
+    "aurelius.adapters.local_queue", "aurelius.adapters.notifiers", "aurelius.workers.jobs",
+    "core.nlu", "core.nlu.options", "core.services.tasks", "migrations",
+    "sqlalchemy.dialects.sqlite.pysqlite", "sqlalchemy.dialects.postgresql.psycopg", "sqlite3",
+    "pwd", "typer._adapters", "typer._click.decorators", "cli.tui",
+)
 
 app = group("Aurelius, your chief of staff: tasks, calendar, reminders, briefs and an assistant.")
 app.add_typer(tasks.app, name="task")
@@ -31,6 +51,7 @@ app.command("chat")(ai.chat)
 app.command("usage")(ai.usage)
 app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
+app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
 
 
@@ -62,9 +83,28 @@ def tui() -> None:
     create_app().run()
 
 
+@cache
+def click_tree() -> Command:
+    """The Click command tree, built once per process (Typer would rebuild it on every call)."""
+    return typer.main.get_command(app)
+
+
+def warm_up() -> None:
+    """Everything a command may need, loaded without building settings, services or threads."""
+    from sqlalchemy.orm import configure_mappers
+
+    for name in LAZY_MODULES:
+        with suppress(ImportError):  # an optional extra that is not installed
+            import_module(name)
+    configure_mappers()
+    click_tree()
+
+
 def run() -> None:
+    """The one entry point: in this process, or in a child of the warm server."""
     import sys
 
+    _no_pydantic_plugins()
     # `aurelius` alone in an interactive terminal opens the TUI; piped or scripted, it helps.
     interactive = len(sys.argv) == 1 and sys.stdin.isatty() and sys.stdout.isatty()
-    app(["tui"] if interactive else None, prog_name="aurelius")
+    click_tree().main(["tui"] if interactive else None, prog_name="aurelius")

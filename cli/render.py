@@ -30,12 +30,13 @@ def print_raw(payload: object) -> None:
 def when(value: date | datetime | None, *, zone: bool = True) -> str:
     """A time as the user should read it: weekday, date, time and (unless a table's title
     already names it) the zone."""
-    from core.timeutil import format_when
-
     if value is None:
         return ""
-    text = format_when(value, context.timezone(), context.now())
-    return text if zone else text.removesuffix(f" {context.timezone()}")
+    from core.timeutil import format_when
+
+    tz_name = context.timezone()
+    text = format_when(value, tz_name, context.now())
+    return text if zone else text.removesuffix(f" {tz_name}")
 
 
 def clock(value: datetime) -> str:
@@ -96,11 +97,13 @@ def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    if _width(text) > width:
+    size = _width(text)
+    if size > width:
         while _width(text) > width - 1:
             text = text[:-1]
         text += "…"
-    return text + " " * (width - _width(text))
+        size = _width(text)
+    return text + " " * (width - size)
 
 
 def _width(text: str) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -52,7 +53,7 @@ NOW = localize(datetime(2026, 3, 10, 9, 0), ZONE)
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """No test reads or writes the real config or data dir, or inherits AURELIUS_* values."""
     for name in list(os.environ):
         if name.startswith("AURELIUS_") and not name.startswith("AURELIUS_TEST_"):
@@ -61,7 +62,29 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     monkeypatch.setenv("AURELIUS_HOME", str(home))
-    return home
+    # Every `aurelius` a test spawns gets this test's own warm server, stopped afterwards. The
+    # dir is short: a unix socket's path may not exceed 107 bytes, and pytest's tmp paths can.
+    runtime = Path(tempfile.mkdtemp(prefix="aur-run-"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    yield home
+    if (runtime / "aurelius").exists():
+        _stop_warm_servers()
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def _stop_warm_servers() -> None:
+    """Stop the test's warm server; kill it and its children if one of them hangs."""
+    import contextlib
+    import signal
+
+    from aurelius.warm.control import stop
+
+    server = stop(wait=10.0)
+    tree = Path(f"/proc/{server}/task/{server}/children")
+    if server and tree.exists():
+        for pid in [*map(int, tree.read_text().split()), server]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,24 @@ class TaskFilter:
 class Completion:
     done: TaskView
     next: TaskView | None
+
+
+class TaskRow(NamedTuple):
+    """The columns a listing reads, named as on `Task`."""
+
+    id: int
+    title: str
+    status: str
+    priority: int
+    due_date: date | None
+    due_at: datetime | None
+    timezone: str
+    tags: list[str]
+    project: str | None
+    recurrence: str | None
+    notes: str
+    completed_at: datetime | None
+    created_at: datetime
 
 
 class TaskService:
@@ -85,10 +103,13 @@ class TaskService:
         where = where or TaskFilter()
         with self.db.transaction() as session:
             tz = user_timezone(session, user_id)
-            rows = session.scalars(_query(user_id, where)).all()
-            views = [self._view(task) for task in rows]
-        today = local_today(self.clock.now(), tz)
-        matching = [view for view in views if _matches(view, where, today, self.clock.now())]
+            # Plain tuples, not ORM objects: a listing reads every pending task, and a
+            # thousand tracked instances (or SQLAlchemy rows) cost more than the rest of it.
+            rows = [TaskRow._make(row) for row in session.execute(_query(user_id, where))]
+        now = self.clock.now()
+        today = local_today(now, tz)
+        views = [self._view(row, now) for row in rows]
+        matching = [view for view in views if _matches(view, where, today, now)]
         return sorted(matching, key=lambda view: (-view.urgency, view.id))
 
     def next(self, user_id: int) -> TaskView | None:
@@ -198,8 +219,8 @@ class TaskService:
         session.flush()
         return spawned
 
-    def _view(self, task: Task) -> TaskView:
-        now = self.clock.now()
+    def _view(self, task: Task | TaskRow, now: datetime | None = None) -> TaskView:
+        now = now or self.clock.now()
         due = _due(task)
         terms = urgency.terms(
             priority=task.priority,
@@ -231,7 +252,8 @@ class TaskService:
 
 
 def _query(user_id: int, where: TaskFilter) -> Any:
-    query = select(Task).where(Task.user_id == user_id)
+    query = select(*(Task.__table__.c[name] for name in TaskRow._fields))
+    query = query.where(Task.user_id == user_id)
     if where.status:
         query = query.where(Task.status == where.status)
     if where.search:
@@ -273,7 +295,7 @@ def _owned(session: Session, user_id: int, task_id: int) -> Task:
     return task
 
 
-def _due(task: Task) -> date | datetime | None:
+def _due(task: Task | TaskRow) -> date | datetime | None:
     if task.due_at is not None:
         from core.timeutil import zone
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from operator import itemgetter
 
 from core.services.views import UrgencyTerm
 from core.timeutil import localize
 
 PRIORITY_FACTORS = {1: 1.0, 2: 0.65, 3: 0.3, 4: 0.0}
+TAG_FACTORS = {0: 0.0, 1: 0.8, 2: 0.9}
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,17 @@ def terms(
 ) -> list[UrgencyTerm]:
     """The non-zero terms that make up a task's urgency, largest first."""
     age_days = max((now - created_at) / timedelta(days=1), 0.0)
-    candidates = [
-        UrgencyTerm("due", due_factor(due, now, tz_name), weights.due),
-        UrgencyTerm("priority", PRIORITY_FACTORS.get(priority, 0.0), weights.priority),
-        UrgencyTerm("age", min(age_days / weights.age_max_days, 1.0), weights.age),
-        UrgencyTerm("tags", {0: 0.0, 1: 0.8, 2: 0.9}.get(len(tags), 1.0), weights.tags),
-        UrgencyTerm("project", 1.0 if project else 0.0, weights.project),
-    ]
-    present = [term for term in candidates if term.contribution > 0]
-    return sorted(present, key=lambda term: term.contribution, reverse=True)
+    candidates = (
+        ("due", due_factor(due, now, tz_name), weights.due),
+        ("priority", PRIORITY_FACTORS.get(priority, 0.0), weights.priority),
+        ("age", min(age_days / weights.age_max_days, 1.0), weights.age),
+        ("tags", TAG_FACTORS.get(len(tags), 1.0), weights.tags),
+        ("project", 1.0 if project else 0.0, weights.project),
+    )
+    # One pass, building only the terms that count: a listing scores every task.
+    present = sorted(
+        ((factor * weight, name, factor, weight) for name, factor, weight in candidates
+         if factor * weight > 0),
+        key=itemgetter(0), reverse=True,
+    )
+    return [UrgencyTerm(name, factor, weight) for _, name, factor, weight in present]

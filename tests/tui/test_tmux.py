@@ -27,6 +27,7 @@ def session(isolated_home: Path) -> Iterator[str]:
         "AURELIUS_HOME": str(isolated_home),
         "AURELIUS_TIMEZONE": "Europe/Berlin",
         "AURELIUS_NOW": "2026-03-10T09:00",
+        "XDG_RUNTIME_DIR": os.environ["XDG_RUNTIME_DIR"],  # this test's own warm server
     }
     flags = [part for key, value in env.items() for part in ("-e", f"{key}={value}")]
     subprocess.run(
