@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import Executor
 from typing import Any
 
@@ -14,6 +15,9 @@ from bots.slack.listeners import register
 from core.errors import ConfigError
 
 CHANNEL = "slack"
+# What bolt raises while reading a payload whose fields have unexpected types or lengths.
+MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+log = logging.getLogger(__name__)
 
 
 def build_app(
@@ -50,9 +54,10 @@ class SlackBridge:
     def handle(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
         try:
             request = BoltRequest(body=body.decode(), headers=dict[str, Any](headers))
-        except ValueError:  # signed, but not JSON or a form Slack would send
+            response = self.app.dispatch(request)
+        except MALFORMED:  # signed, but a shape bolt cannot read (e.g. `"actions": []`)
+            log.warning("a signed Slack request bolt could not read", exc_info=True)
             return 400, {"content-type": "application/json"}, '{"error": "malformed body"}'
-        response = self.app.dispatch(request)
         return response.status, response.first_headers_without_set_cookie(), response.body
 
 
