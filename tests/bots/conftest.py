@@ -20,6 +20,8 @@ from tests.stubs.slack import SlackStub
 from tests.stubs.telegram import TelegramStub
 
 if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
     from bots.slack.app import SlackBridge
 
 TOKEN = "123:TEST"
@@ -130,3 +132,27 @@ def signed(body: str | bytes, content_type: str, stamp: int | None = None) -> di
     return {"content-type": content_type, "x-slack-request-timestamp": str(stamp),
             "x-slack-signature": signature}
 
+
+@pytest.fixture
+def make_client(services: Services, slack_stub: SlackStub,
+                telegram_stub: TelegramStub) -> Iterator[Callable[..., TestClient]]:
+    """The server with both bots behind it, on settings of the test's choosing."""
+    from fastapi.testclient import TestClient
+
+    from aurelius.server.app import create_app
+    from bots.telegram.webhook import TelegramBridge
+
+    bridges: list[TelegramBridge] = []
+
+    def make(**settings: object) -> TestClient:
+        configure(services, slack_bot_token=slack_stub.token,
+                  slack_base_url=slack_stub.base_url, slack_signing_secret=SIGNING_SECRET,
+                  telegram_bot_token=TOKEN, telegram_base_url=telegram_stub.base_url,
+                  telegram_webhook_secret=WEBHOOK_SECRET, **settings)
+        bridges.append(TelegramBridge(services).start())
+        return TestClient(create_app(services, telegram=bridges[-1],
+                                     slack=inline_bridge(services)))
+
+    yield make
+    for bridge in bridges:
+        bridge.stop()

@@ -13,46 +13,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aurelius.bootstrap import Services
-from aurelius.server.app import create_app
-from bots.telegram.webhook import TelegramBridge
 from tests.bots import conftest as bots
-from tests.bots.conftest import (
-    SIGNING_SECRET,
-    TOKEN,
-    WEBHOOK_SECRET,
-    configure,
-    inline_bridge,
-    message,
-    signed,
-)
+from tests.bots.conftest import WEBHOOK_SECRET, message, signed
 from tests.stubs.slack import SlackStub
-from tests.stubs.telegram import TelegramStub
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 TG = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-slack_stub, telegram_stub = bots.slack_stub, bots.telegram_stub  # the bots' stub fixtures
+# the bots' fixtures: loopback stubs and the server with both bots behind it
+slack_stub, telegram_stub, make_client = bots.slack_stub, bots.telegram_stub, bots.make_client
 SLACK_ROUTES = ("/slack/events", "/slack/commands", "/slack/interactions")
-
-
-@pytest.fixture
-def make_client(services: Services, slack_stub: SlackStub,
-                telegram_stub: TelegramStub) -> Iterator[Callable[..., TestClient]]:
-    """The server with both bots behind it, on settings of the test's choosing."""
-    bridges: list[TelegramBridge] = []
-
-    def make(**settings: object) -> TestClient:
-        configure(services, slack_bot_token=slack_stub.token,
-                  slack_base_url=slack_stub.base_url, slack_signing_secret=SIGNING_SECRET,
-                  telegram_bot_token=TOKEN, telegram_base_url=telegram_stub.base_url,
-                  telegram_webhook_secret=WEBHOOK_SECRET, **settings)
-        bridges.append(TelegramBridge(services).start())
-        return TestClient(create_app(services, telegram=bridges[-1],
-                                     slack=inline_bridge(services)))
-
-    yield make
-    for bridge in bridges:
-        bridge.stop()
 
 
 @pytest.fixture
