@@ -13,11 +13,12 @@ class AureliusGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         from core.errors import AureliusError
+        from core.sanitize import printable
 
         try:
             return super().invoke(ctx)
         except AureliusError as error:
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(f"Error: {printable(str(error))}", err=True)
             raise typer.Exit(1) from None
 
 

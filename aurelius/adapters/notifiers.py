@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 
 from core.ports import Address, Note
+from core.sanitize import printable
 
 SIGNATURE_HEADER = "X-Aurelius-Signature"
 TIMESTAMP_HEADER = "X-Aurelius-Timestamp"
@@ -24,15 +25,16 @@ class TerminalNotifier:
     standard output (`aurelius run` in a terminal)."""
 
     def send(self, address: Address, note: Note) -> None:
+        title, body = printable(note.title, one_line=True), printable(note.body)
         if shutil.which("notify-send") and _has_display():
             subprocess.run(
-                ["notify-send", "--app-name=Aurelius", note.title, note.body],
+                ["notify-send", "--app-name=Aurelius", title, body],
                 check=False,
                 timeout=5,
             )
         stamp = time.strftime("%H:%M:%S")
         sys.stdout.write(
-            f"\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
+            f"\a[{stamp}] {title}" + (f" — {body}" if body else "") + "\n"
         )
         sys.stdout.flush()
 
