@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
@@ -30,6 +31,7 @@ from core.services.links import LinkService
 
 log = logging.getLogger(__name__)
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of old webhook records
 
 
 class TelegramEndpoint(Protocol):
@@ -40,6 +42,19 @@ class TelegramEndpoint(Protocol):
 class SlackEndpoint(Protocol):
     def handle(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
         """Dispatch a verified request; returns (status, headers, body)."""
+
+
+class Seen:
+    """Webhook ids already handled; records past their memory are dropped once an hour."""
+
+    def __init__(self, links: LinkService) -> None:
+        self.links, self._pruned = links, time.monotonic()
+
+    def first_time(self, source: str, key: str) -> bool:
+        if time.monotonic() - self._pruned > PRUNE_EVERY:
+            self._pruned = time.monotonic()
+            self.links.forget_old_updates()
+        return self.links.first_time(source, key)
 
 
 def create_app(services: Services, telegram: TelegramEndpoint | None = None,
@@ -74,7 +89,7 @@ def _health_routes(app: FastAPI, services: Services) -> None:
 
 def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint) -> None:
     secret = services.settings.telegram_webhook_secret
-    links = LinkService(services.db, services.clock)
+    links = Seen(LinkService(services.db, services.clock))
 
     async def telegram_webhook(request: Request) -> JSONResponse:
         given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
@@ -94,7 +109,7 @@ def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint
     app.add_api_route("/telegram/webhook", telegram_webhook, methods=["POST"])
 
 
-def _telegram_handle(links: LinkService, endpoint: TelegramEndpoint,
+def _telegram_handle(links: Seen, endpoint: TelegramEndpoint,
                      update: dict[str, Any]) -> JSONResponse:
     """Each update_id runs once: Telegram redelivers when an answer is slow."""
     if not links.first_time("telegram", str(update["update_id"])):
@@ -108,7 +123,7 @@ def _telegram_handle(links: LinkService, endpoint: TelegramEndpoint,
 
 def _slack_routes(app: FastAPI, services: Services, endpoint: SlackEndpoint) -> None:
     secret = services.settings.slack_signing_secret
-    links = LinkService(services.db, services.clock)
+    links = Seen(LinkService(services.db, services.clock))
 
     async def slack(request: Request) -> Response:
         body = await request.body()
@@ -126,7 +141,7 @@ def _slack_routes(app: FastAPI, services: Services, endpoint: SlackEndpoint) -> 
         app.add_api_route(path, slack, methods=["POST"])
 
 
-def _slack_handle(links: LinkService, endpoint: SlackEndpoint, body: bytes,
+def _slack_handle(links: Seen, endpoint: SlackEndpoint, body: bytes,
                   headers: dict[str, str], payload: dict[str, Any]) -> Response:
     """Each event, command and interaction runs once, Slack's retries
     (`X-Slack-Retry-Num`) and replays of a captured request included."""

@@ -179,3 +179,19 @@ def test_unauthenticated_clients_are_limited_per_address(
     assert client.get("/healthz").status_code == 429
     other = TestClient(client.app, client=("192.0.2.7", 5000))
     assert other.get("/healthz").status_code == 200
+
+
+def test_records_older_than_their_memory_are_dropped_hourly(services: Services) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from aurelius.adapters.clock import FixedClock
+    from aurelius.server.app import Seen
+    from core.services.links import LinkService
+
+    clock = FixedClock(datetime.now(UTC))
+    seen = Seen(LinkService(services.db, clock))
+    assert seen.first_time("slack", "event_id:Ev1") and not seen.first_time("slack", "event_id:Ev1")
+    clock.instant += timedelta(days=3)
+    assert not seen.first_time("slack", "event_id:Ev1")  # within the hour: no clean-up yet
+    seen._pruned -= 3601
+    assert seen.first_time("slack", "event_id:Ev1")
