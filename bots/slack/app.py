@@ -22,6 +22,7 @@ from core.errors import ConfigError, ProviderUnavailable
 CHANNEL = "slack"
 # What bolt raises while reading a payload whose fields have unexpected types or lengths.
 MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+MALFORMED_ANSWER = (400, {"content-type": "application/json"}, '{"error": "malformed body"}')
 log = logging.getLogger(__name__)
 
 
@@ -79,7 +80,11 @@ class SlackBridge:
             response = self.app.dispatch(request)
         except MALFORMED:  # signed, but a shape bolt cannot read (e.g. `"actions": []`)
             log.warning("a signed Slack request bolt could not read", exc_info=True)
-            return 400, {"content-type": "application/json"}, '{"error": "malformed body"}'
+            return MALFORMED_ANSWER
+        if response.status >= 500:
+            # Listeners only ack (the work runs lazily, behind its own error hook), so a
+            # failed dispatch means bolt tripped over the payload; the hook has logged it.
+            return MALFORMED_ANSWER
         return response.status, response.first_headers_without_set_cookie(), response.body
 
 

@@ -97,6 +97,10 @@ def test_signed_bodies_that_slack_would_never_send_are_400(
                        (b"\xff\xfe{", JSON)):
         for path in SLACK_ROUTES:
             assert post_signed(client, path, body, kind) == 400, (body[:20], path)
+    for event in ([], {"type": 5}):  # bolt trips over these
+        body = json.dumps({"type": "event_callback", "event_id": f"Ev{len(str(event))}",
+                           "event": event})
+        assert 400 <= post_signed(client, "/slack/events", body, JSON) < 500, event
     assert slack_stub.of("chat.postMessage") == []
 
 
