@@ -194,6 +194,14 @@ class Settings(BaseSettings):
     bot_rate_per_minute: check.AtLeastOne = 20
     """Messages one chat account may send per minute before it is asked to slow down."""
 
+    max_body_kb: int = Field(default=256, ge=1, le=65536)
+    """Largest request body `aurelius serve` accepts, in KiB; larger ones get 413 before
+    they are read."""
+
+    unauthenticated_rate_per_minute: int = Field(default=60, ge=1)
+    """Requests per minute one client address may make to `aurelius serve` without a valid
+    signature or secret (health checks count too); past it, 429 with `Retry-After`."""
+
     workday_start: check.ClockTime = "09:00"
     """Start of the working day; `cal free` looks for free time between start and end."""
 

@@ -1,6 +1,7 @@
 """One rendering layer for both chats: a core `Reply` becomes Telegram HTML or Block Kit.
 
-Text is always escaped first (a task called `<b>&` shows exactly that), then split at line
+Text is always made printable and escaped first (a task called `<b>&` shows exactly that;
+control characters show as `\\uXXXX`), then split at line
 breaks under the platform's limit, never inside a tag, an entity or a `<pre>` block.
 Buttons are (label, payload) pairs; payloads come from `core.services.chat_actions`.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.ai.assistant import Reply
+from core.sanitize import printable
 from core.services.chat_actions import encode
 
 TELEGRAM_LIMIT = 4096
@@ -35,7 +37,7 @@ class Outgoing:
 
 def escape(text: str) -> str:
     """Escape for Telegram HTML and Slack mrkdwn alike: both only reserve &, < and >."""
-    return html.escape(text, quote=False)
+    return html.escape(printable(text), quote=False)
 
 
 def plain(formatted: str) -> str:

@@ -10,11 +10,21 @@ from fastapi import FastAPI
 
 from aurelius.bootstrap import Services, build_services
 from aurelius.server.app import SlackEndpoint, TelegramEndpoint, create_app
+from bots.scrub import scrub_logs
+from core.errors import AureliusError
 
 
 def create(services: Services | None = None) -> FastAPI:
-    services = services or build_services()
+    """The app uvicorn serves; a bot that cannot start stops the server with one line."""
+    try:
+        return _create(services or build_services())
+    except AureliusError as error:
+        raise SystemExit(f"Error: {error}") from None
+
+
+def _create(services: Services) -> FastAPI:
     settings = services.settings
+    scrub_logs(settings)
     telegram: TelegramEndpoint | None = None
     slack: SlackEndpoint | None = None
     if settings.telegram_bot_token and settings.telegram_webhook_secret:

@@ -26,7 +26,7 @@ def ask(
     """Ask the assistant once; without an API key, requests it understands run offline."""
     reply = context.services().ai.assistant.ask(context.user_id(), text)
     if as_json:
-        sys.stdout.write(json.dumps(_reply_json(reply), indent=2, ensure_ascii=False) + "\n")
+        render.print_raw(_reply_json(reply))
         return
     _notices(reply)
     render.say(reply.text)
@@ -60,7 +60,7 @@ def _turn(assistant: Any, user: int, text: str) -> None:
         render.say(f"\n{error}")
         return
     if not streamed:
-        sys.stdout.write(reply.text)
+        render.write(reply.text)
     sys.stdout.write("\n")
     _notices(reply)
     _actions(reply)
@@ -68,7 +68,7 @@ def _turn(assistant: Any, user: int, text: str) -> None:
 
 def _show(piece: str, streamed: list[str]) -> None:
     streamed.append(piece)
-    sys.stdout.write(piece)
+    render.write(piece)
     sys.stdout.flush()
 
 

@@ -33,8 +33,9 @@ def fail(message: str, code: int = 1) -> None:
 
 def tell(message: str) -> None:
     from core.redaction import mask_credentials
+    from core.sanitize import printable
 
-    typer.echo(f"Error: {' '.join(mask_credentials(message).split())}", err=True)
+    typer.echo(f"Error: {printable(' '.join(mask_credentials(message).split()))}", err=True)
 
 
 class AureliusGroup(TyperGroup):

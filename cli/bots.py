@@ -48,7 +48,9 @@ def slack() -> None:
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")
+    ] = 8000,
 ) -> None:
     """The webhook server: /healthz, /readyz, Slack events and the Telegram webhook."""
     import uvicorn

@@ -47,7 +47,7 @@ def parse(
     if as_json:
         slots = {key: _jsonable(value) for key, value in parsed.slots.items()}
         payload = {"intent": parsed.intent, "confidence": parsed.confidence, "slots": slots}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        render.say(json.dumps(payload, ensure_ascii=False))
         return
     _show(parsed.intent, parsed.confidence, parsed.slots, zone)
 
@@ -57,9 +57,8 @@ def _batch(source: str) -> None:
 
     if source != "-":
         raise typer.BadParameter("only '-' (standard input) is supported", param_hint="--batch")
-    out = sys.stdout
     for line in run_batch(sys.stdin):
-        out.write(line + "\n")
+        render.write(line + "\n")
 
 
 def _show(intent: str, confidence: float, slots: dict[str, object], zone: str) -> None:

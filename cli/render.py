@@ -1,4 +1,7 @@
-"""Terminal output: Rich tables for people, JSON arrays for scripts."""
+"""Terminal output: Rich tables for people, JSON arrays for scripts.
+
+Everything written here passes `core.sanitize.printable` first: titles and imported text
+can hold escape sequences that would retitle or clear the person's terminal."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from cli import context
+from core.sanitize import printable
 
 
 class Jsonable(Protocol):
@@ -20,11 +24,13 @@ class Jsonable(Protocol):
 
 def print_json(items: Iterable[Jsonable] | Jsonable) -> None:
     payload = items.to_json() if hasattr(items, "to_json") else [i.to_json() for i in items]
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    print_raw(payload)
 
 
 def print_raw(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    """JSON escapes C0 controls itself; `printable` adds DEL, C1 and bidi controls, as
+    `\\uXXXX` escapes that decode to the same characters."""
+    say(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
 
 
 def when(value: date | datetime | None, *, zone: bool = True) -> str:
@@ -51,7 +57,8 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], emp
 
     Hand-rolled rather than a Rich table: Rich needs ~0.7 s to lay out 1,000 rows.
     """
-    rows = [list(row) for row in rows]
+    rows = [[printable(str(cell), one_line=True) for cell in row] for row in rows]
+    columns = [printable(str(column), one_line=True) for column in columns]
     if not rows:
         say(empty)
         return
@@ -61,7 +68,7 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], emp
     _fit(widths, shutil.get_terminal_size((100, 24)).columns - 2 * (len(widths) - 1))
     bold, plain = ("\x1b[1m", "\x1b[0m") if _styled() else ("", "")
     lines = [
-        f"{bold}{title}{plain}",
+        f"{bold}{printable(title, one_line=True)}{plain}",
         _line(columns, widths),
         _line(["─" * w for w in widths], widths),
     ]
@@ -117,4 +124,9 @@ def _styled() -> bool:
 
 
 def say(message: str) -> None:
-    sys.stdout.write(message + "\n")
+    write(message + "\n")
+
+
+def write(text: str) -> None:
+    """Text as it comes (a streamed reply's pieces), made safe for the terminal."""
+    sys.stdout.write(printable(text))

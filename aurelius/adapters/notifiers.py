@@ -17,6 +17,7 @@ from email.message import EmailMessage
 
 from core.errors import DeliveryUncertain
 from core.ports import Address, Note
+from core.sanitize import printable
 
 SIGNATURE_HEADER = "X-Aurelius-Signature"
 TIMESTAMP_HEADER = "X-Aurelius-Timestamp"
@@ -31,9 +32,10 @@ class TerminalNotifier:
         self.tz = tz
 
     def send(self, address: Address, note: Note) -> None:
+        title, body = printable(note.title, one_line=True), printable(note.body)
         if shutil.which("notify-send") and _has_display():
             subprocess.run(
-                ["notify-send", "--app-name=Aurelius", note.title, note.body],
+                ["notify-send", "--app-name=Aurelius", title, body],
                 check=False,
                 timeout=5,
             )
@@ -43,7 +45,7 @@ class TerminalNotifier:
         stamp = datetime.now(ZoneInfo(self.tz)).strftime("%H:%M:%S")
         clear = "\r\x1b[K" if sys.stdout.isatty() else ""  # over `run`'s "next:" line
         sys.stdout.write(
-            f"{clear}\a[{stamp}] {note.title}" + (f" — {note.body}" if note.body else "") + "\n"
+            f"{clear}\a[{stamp}] {title}" + (f" — {body}" if body else "") + "\n"
         )
         sys.stdout.flush()
 

@@ -13,6 +13,7 @@ from typing import Any
 from aurelius.adapters.http_json import post_json
 from aurelius.adapters.telegram_notifier import buttons
 from core.ports import Address, Note
+from core.sanitize import printable
 
 SECTION_LIMIT = 2900  # Slack rejects section text over 3000 characters
 
@@ -56,4 +57,4 @@ class SlackNotifier:
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    return html.escape(printable(text), quote=False)

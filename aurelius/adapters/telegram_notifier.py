@@ -12,6 +12,7 @@ from typing import Any
 
 from aurelius.adapters.http_json import post_json
 from core.ports import Address, Note
+from core.sanitize import printable
 from core.services.chat_actions import encode
 
 LABELS = {"ack": "Acknowledge", "snooze": "Snooze 1h"}
@@ -56,4 +57,4 @@ class TelegramNotifier:
 
 
 def _escape(text: str) -> str:
-    return html.escape(text[:3500], quote=False)
+    return html.escape(printable(text[:3500]), quote=False)

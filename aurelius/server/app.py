@@ -4,13 +4,18 @@ Work runs in worker threads, where the synchronous core belongs: health checks a
 `def` endpoints; the Slack and Telegram routes only read the raw body on the loop (the
 Slack signature covers the exact bytes, and malformed JSON must be a 400, not a 422),
 then verify and hand the rest to `run_in_threadpool`.
+
+Order of defences on every request: the per-address budget for unauthenticated requests
+(429), the body limit (413), the signature or secret (401), then parsing (400). Each
+webhook is recorded by its platform id before it takes effect, so a redelivery or a replay
+within the signature's five minutes runs nothing twice.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
+import time
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
@@ -19,11 +24,14 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from aurelius.bootstrap import Services
+from aurelius.server.bodies import Malformed, json_object, slack_payload, slack_replay_key
+from aurelius.server.limits import BodyLimit, ClientLimit, authenticated
 from aurelius.server.slack_signature import verify
 from core.services.links import LinkService
 
 log = logging.getLogger(__name__)
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of old webhook records
 
 
 class TelegramEndpoint(Protocol):
@@ -36,9 +44,25 @@ class SlackEndpoint(Protocol):
         """Dispatch a verified request; returns (status, headers, body)."""
 
 
+class Seen:
+    """Webhook ids already handled; records past their memory are dropped once an hour."""
+
+    def __init__(self, links: LinkService) -> None:
+        self.links, self._pruned = links, time.monotonic()
+
+    def first_time(self, source: str, key: str) -> bool:
+        if time.monotonic() - self._pruned > PRUNE_EVERY:
+            self._pruned = time.monotonic()
+            self.links.forget_old_updates()
+        return self.links.first_time(source, key)
+
+
 def create_app(services: Services, telegram: TelegramEndpoint | None = None,
                slack: SlackEndpoint | None = None) -> FastAPI:
     app = FastAPI(title="Aurelius", docs_url=None, redoc_url=None, openapi_url=None)
+    settings = services.settings
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024)
+    app.add_middleware(ClientLimit, per_minute=settings.unauthenticated_rate_per_minute)
     _health_routes(app, services)
     if telegram is not None:
         _telegram_route(app, services, telegram)
@@ -65,15 +89,19 @@ def _health_routes(app: FastAPI, services: Services) -> None:
 
 def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint) -> None:
     secret = services.settings.telegram_webhook_secret
-    links = LinkService(services.db, services.clock)
+    links = Seen(LinkService(services.db, services.clock))
 
     async def telegram_webhook(request: Request) -> JSONResponse:
         given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
         if secret is None or not hmac.compare_digest(
                 given.encode(), secret.get_secret_value().encode()):
             return JSONResponse({"error": "bad secret token"}, 401)
-        update = parse_json(await request.body())
-        update_id = update.get("update_id") if isinstance(update, dict) else None
+        authenticated(request)
+        try:
+            update = json_object(await request.body())
+        except Malformed:
+            return JSONResponse({"error": "not a Telegram update"}, 400)
+        update_id = update.get("update_id")
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             return JSONResponse({"error": "not a Telegram update"}, 400)
         return await run_in_threadpool(_telegram_handle, links, endpoint, update)
@@ -81,7 +109,7 @@ def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint
     app.add_api_route("/telegram/webhook", telegram_webhook, methods=["POST"])
 
 
-def _telegram_handle(links: LinkService, endpoint: TelegramEndpoint,
+def _telegram_handle(links: Seen, endpoint: TelegramEndpoint,
                      update: dict[str, Any]) -> JSONResponse:
     """Each update_id runs once: Telegram redelivers when an answer is slow."""
     if not links.first_time("telegram", str(update["update_id"])):
@@ -95,21 +123,30 @@ def _telegram_handle(links: LinkService, endpoint: TelegramEndpoint,
 
 def _slack_routes(app: FastAPI, services: Services, endpoint: SlackEndpoint) -> None:
     secret = services.settings.slack_signing_secret
+    links = Seen(LinkService(services.db, services.clock))
 
     async def slack(request: Request) -> Response:
         body = await request.body()
         headers = {key.lower(): value for key, value in request.headers.items()}
         if secret is None or not verify(secret.get_secret_value(), body, headers):
             return JSONResponse({"error": "bad or stale signature"}, 401)
-        status, extra, content = await run_in_threadpool(endpoint.handle, body, headers)
-        return Response(content, status, extra)
+        authenticated(request)
+        try:
+            payload = slack_payload(body, headers.get("content-type", ""))
+        except Malformed as error:
+            return JSONResponse({"error": f"malformed body: {error}"}, 400)
+        return await run_in_threadpool(_slack_handle, links, endpoint, body, headers, payload)
 
     for path in ("/slack/events", "/slack/interactions", "/slack/commands"):
         app.add_api_route(path, slack, methods=["POST"])
 
 
-def parse_json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
+def _slack_handle(links: Seen, endpoint: SlackEndpoint, body: bytes,
+                  headers: dict[str, str], payload: dict[str, Any]) -> Response:
+    """Each event, command and interaction runs once, Slack's retries
+    (`X-Slack-Retry-Num`) and replays of a captured request included."""
+    key = slack_replay_key(payload, body)
+    if key is not None and not links.first_time("slack", key):
+        return Response(b"", 200, {"x-aurelius-duplicate": "1"})
+    status, extra, content = endpoint.handle(body, headers)
+    return Response(content, status, extra)

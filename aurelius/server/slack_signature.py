@@ -8,6 +8,7 @@ import hmac
 import time
 
 MAX_AGE = 300  # seconds, as Slack recommends
+MAX_STAMP_DIGITS = 12  # Unix seconds until the year 33658; longer is never a real stamp
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -19,8 +20,14 @@ def verify(secret: str, body: bytes, headers: dict[str, str], now: float | None 
     """True for a fresh request signed with `secret`; `headers` have lower-case names."""
     stamp = headers.get("x-slack-request-timestamp", "")
     signature = headers.get("x-slack-signature", "")
-    if not stamp.isdigit() or not signature:
+    if not _is_stamp(stamp) or not signature:
         return False
     if abs((now if now is not None else time.time()) - int(stamp)) > MAX_AGE:
         return False
-    return hmac.compare_digest(sign(secret, stamp, body), signature)
+    # Bytes, not str: compare_digest refuses non-ASCII strings, and headers may hold any.
+    return hmac.compare_digest(sign(secret, stamp, body).encode(), signature.encode())
+
+
+def _is_stamp(text: str) -> bool:
+    """ASCII digits only (str.isdigit also takes "²"), short enough to be a time."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_STAMP_DIGITS

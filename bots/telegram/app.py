@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -14,8 +16,9 @@ from telegram.ext import (
 
 from aurelius.bootstrap import Services
 from bots.door import ChatDoor
+from bots.scrub import scrub, scrub_logs, secrets_of
 from bots.telegram import handlers
-from core.errors import ConfigError
+from core.errors import AureliusError, ConfigError, ProviderUnavailable
 
 CHANNEL = "telegram"
 NOT_YET = filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
@@ -59,4 +62,29 @@ def quiet_http_logs() -> None:
 def run_polling(services: Services) -> None:
     """`aurelius bot telegram`: long polling until Ctrl-C."""
     quiet_http_logs()
-    build_application(services, polling=True).run_polling(drop_pending_updates=False)
+    scrub_logs(services.settings)
+    application = build_application(services, polling=True)
+    try:
+        asyncio.run(_check_token(application))
+        application.run_polling(drop_pending_updates=False)
+    except TelegramError as error:
+        raise startup_error(error, services) from None
+
+
+async def _check_token(application: Application) -> None:  # type: ignore[type-arg]
+    """getMe once, outside the application's retry loop (which logs a traceback that
+    quotes the token before it gives up)."""
+    async with application.bot:
+        pass
+
+
+def startup_error(error: TelegramError, services: Services) -> AureliusError:
+    """One line for a bot that cannot start; never the token python-telegram-bot quotes."""
+    if isinstance(error, InvalidToken):
+        return ConfigError("Telegram rejected the bot token: check AURELIUS_TELEGRAM_BOT_TOKEN "
+                           "(a token from @BotFather looks like 123456789:AA…).")
+    reason = scrub(str(error), secrets_of(services.settings))
+    if isinstance(error, NetworkError):
+        return ProviderUnavailable(f"Can't reach the Telegram Bot API ({reason}). Check the "
+                                   "network, or AURELIUS_TELEGRAM_BASE_URL.")
+    return ProviderUnavailable(f"Telegram refused to start the bot: {reason}")

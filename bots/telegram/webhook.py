@@ -8,15 +8,17 @@ import threading
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from aurelius.bootstrap import Services
-from bots.telegram.app import build_application, quiet_http_logs
+from bots.telegram.app import build_application, quiet_http_logs, startup_error
 
 TIMEOUT = 60.0  # seconds one update may take before the webhook call gives up
 
 
 class TelegramBridge:
     def __init__(self, services: Services) -> None:
+        self.services = services
         self.application = build_application(services)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True,
@@ -25,7 +27,12 @@ class TelegramBridge:
     def start(self) -> TelegramBridge:
         quiet_http_logs()
         self._thread.start()
-        self._run(self.application.initialize())
+        try:
+            self._run(self.application.bot.initialize())  # getMe, outside PTB's retry loop
+            self._run(self.application.initialize())
+        except TelegramError as error:
+            self.stop()
+            raise startup_error(error, self.services) from None
         return self
 
     def stop(self) -> None:

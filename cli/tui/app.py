@@ -23,6 +23,7 @@ from cli.tui.chat import ChatPane
 from cli.tui.inputs import TextInput
 from cli.tui.keys import ActionCommands, bindings
 from cli.tui.panels import AgendaTable, ReminderTable, TaskTable, status_line
+from cli.tui.safe import markup
 from cli.tui.style import CSS as STYLESHEET
 from core.errors import AureliusError
 
@@ -136,11 +137,11 @@ class AureliusApp(Actions, App[None]):
             self.post_message(msg.Failed(_explain(error)))
 
     def on_done(self, message: msg.Done) -> None:
-        self.notify(message.text, timeout=3)
+        self.notify(markup(message.text), timeout=3)
         self.reload()  # the bus does this too; a direct reload keeps a no-bus setup live
 
     def on_failed(self, message: msg.Failed) -> None:
-        self.notify(message.text, severity="error", timeout=6)
+        self.notify(markup(message.text), severity="error", timeout=6)
         self.query_one(ChatPane).fail(message.text)
 
     # --- quick add -----------------------------------------------------------------------

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from cli.tui.inputs import TextInput
+from cli.tui.safe import markup as escape
 
 if TYPE_CHECKING:
     from core.ai.assistant import Reply

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 
 from cli.tui.inputs import TextInput
+from cli.tui.safe import markup
 from core.errors import AureliusError
 
 
@@ -43,7 +44,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]{self.form_title}[/b]")
+            yield Label(f"[b]{markup(self.form_title)}[/b]")
             for field in self.fields:
                 yield Label(field.label)
                 yield TextInput(field.value, placeholder=field.placeholder, id=f"f-{field.name}")
@@ -65,7 +66,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         try:
             values = self.check(texts)
         except (AureliusError, ValueError) as error:
-            self.query_one("#form-error", Static).update(f"[red]{error}[/]")
+            self.query_one("#form-error", Static).update(f"[red]{markup(error)}[/]")
             return
         self.dismiss(values)
 
@@ -84,7 +85,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question)
+            yield Label(markup(self.question))
             with Horizontal(classes="buttons"):
                 for key, label in self.choices:
                     yield Button(label, id=f"c-{key}")
@@ -110,7 +111,7 @@ class PickScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]{self.pick_title}[/b]")
+            yield Label(f"[b]{markup(self.pick_title)}[/b]")
             yield OptionList(*self.options or ["(none yet)"])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import DataTable
 
+from cli.tui.safe import plain
+
 if TYPE_CHECKING:
     from cli.tui.data import Snapshot
     from core.services.views import EventView, ReminderView, TaskView
@@ -134,9 +136,9 @@ def _now_row(snap: Snapshot) -> tuple[str, list[Text | str]]:
 def _event_cells(snap: Snapshot, index: int, event: EventView) -> list[Text | str]:
     start, end = clock(event.start, snap.tz), clock(event.end, snap.tz)
     span = "all day" if event.all_day else f"{start}–{end}"
-    title = event.title + (" ↻" if event.recurrence else "")
+    title = plain(event.title) + (" ↻" if event.recurrence else "")
     if event.location:
-        title += f" @ {event.location}"
+        title += f" @ {plain(event.location)}"
     if index in snap.conflicts:
         return [Text(span, style="bold red"), Text(f"⚠ {title}", style="bold red")]
     past = not event.all_day and event.end <= snap.now
@@ -163,7 +165,7 @@ def task_cells(task: TaskView, snap: Snapshot) -> list[Text | str]:
     return [
         str(task.id),
         Text(f"p{task.priority}", style=PRIORITY_STYLES.get(task.priority, "")),
-        Text(task.title),
+        Text(plain(task.title)),
         Text(due, style="bold red" if overdue else ""),
         _labels(task),
         f"{task.urgency:.1f}",
@@ -171,9 +173,9 @@ def task_cells(task: TaskView, snap: Snapshot) -> list[Text | str]:
 
 
 def _labels(task: TaskView) -> Text:
-    labels = Text(" ".join(f"#{tag}" for tag in task.tags), style="green")
+    labels = Text(" ".join(f"#{plain(tag)}" for tag in task.tags), style="green")
     if task.project:
-        labels.append((" " if task.tags else "") + f"+{task.project}", style="blue")
+        labels.append((" " if task.tags else "") + f"+{plain(task.project)}", style="blue")
     return labels
 
 
@@ -206,7 +208,7 @@ def reminder_cells(reminder: ReminderView, snap: Snapshot) -> list[Text | str]:
     due = reminder.remind_at <= snap.now
     return [
         Text(when(reminder.remind_at, snap.tz, snap.now), style="bold yellow" if due else ""),
-        Text(reminder.title + flags + (" ↻" if reminder.recurrence else "")),
+        Text(plain(reminder.title) + flags + (" ↻" if reminder.recurrence else "")),
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from cli.tui.safe import markup
 from core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def preview(services: Services, text: str) -> str:
     parsed = understand(services, text)
     tz = services.settings.timezone
     parts = [f"[b]{kind_of(parsed)}[/b] ({parsed.intent}, {parsed.confidence:.0%})"]
-    parts.append(f"“{parsed.slots.get('title') or text.strip()}”")
+    parts.append(f"“{markup(parsed.slots.get('title') or text.strip())}”")
     for name in TIME_SLOTS:
         value = parsed.slots.get(name)
         if isinstance(value, date):

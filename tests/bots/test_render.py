@@ -19,6 +19,15 @@ def test_titles_render_literally() -> None:
     assert piece.buttons[0][0] == ("✓ #3", "task:done:3")
 
 
+def test_control_characters_are_escaped_on_both_platforms() -> None:
+    reply = Reply("pay\x1b]0;x\x07 rent\x9b\u202e\nnext", notices=["\x1b[2J"])
+    [piece] = telegram_messages(reply)
+    [(text, blocks)] = slack_reply(reply)
+    for shown in (piece.text, piece.plain, text, blocks[0]["text"]["text"]):
+        assert not any(char in shown for char in "\x1b\x07\x9b\u202e")
+        assert "pay\\u001b]0;x\\u0007 rent" in shown and "\nnext" in shown
+
+
 def test_long_replies_split_at_line_breaks_under_the_limit() -> None:
     text = "\n".join(f"line {i} " + "x" * 50 for i in range(300))
     pieces = telegram_messages(Reply(text, [TASK]))

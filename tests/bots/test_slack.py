@@ -5,63 +5,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
-from slack_sdk.signature import SignatureVerifier
 
 from aurelius.adapters.slack_notifier import SlackNotifier
 from aurelius.bootstrap import Services
 from aurelius.server.app import create_app
 from bots.slack.app import SlackBridge
 from core.ports import Address, Note
-from tests.bots.conftest import SIGNING_SECRET, configure
+from tests.bots.conftest import SIGNING_SECRET, configure, inline_bridge, signed
 from tests.stubs.fake_model import FakeChatModel
 from tests.stubs.helpers import ai_with
 from tests.stubs.slack import SlackStub
-
-
-class InlineExecutor(Executor):
-    """Runs lazy listeners before `dispatch` returns, so tests see their calls."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
-
-
-@pytest.fixture
-def slack_stub() -> Iterator[SlackStub]:
-    stub = SlackStub().start()
-    yield stub
-    stub.stop()
-
-
-@pytest.fixture
-def bridge(services: Services, slack_stub: SlackStub) -> SlackBridge:
-    configure(
-        services,
-        slack_bot_token=slack_stub.token,
-        slack_base_url=slack_stub.base_url,
-        slack_signing_secret=SIGNING_SECRET,
-    )
-    return SlackBridge(services, process_before_response=True, listener_executor=InlineExecutor())
-
-
-def signed(body: str, content_type: str, stamp: int | None = None) -> dict[str, str]:
-    stamp = stamp or int(time.time())
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(
-        timestamp=str(stamp), body=body
-    )
-    return {
-        "content-type": content_type,
-        "x-slack-request-timestamp": str(stamp),
-        "x-slack-signature": signature,
-    }
 
 
 def event(kind: str, text: str = "", **extra: Any) -> str:
@@ -88,7 +46,7 @@ def command(text: str) -> str:
             "channel_id": "D1",
             "team_id": "T1",
             "response_url": "http://127.0.0.1:9/x",
-            "trigger_id": "t",
+            "trigger_id": f"trig{time.time_ns()}",
         }
     )
 
@@ -102,7 +60,7 @@ def click(value: str) -> str:
         "channel": {"id": "D1"},
         "message": {"ts": "9.9"},
         "container": {"type": "message"},
-        "trigger_id": "t",
+        "trigger_id": f"trig{time.time_ns()}",
         "actions": [
             {
                 "type": "button",
@@ -181,9 +139,7 @@ def test_confirmation_buttons_update_the_question(
     model.enqueue("", ("delete_task", {"task_id": 1})).enqueue("Delete task #1?")
     door_services = services
     door_services.ai = ai_with(services, {"anthropic": model})
-    bridge = SlackBridge(
-        door_services, process_before_response=True, listener_executor=InlineExecutor()
-    )
+    bridge = inline_bridge(door_services)
     send(bridge, event("message", "delete the old idea", channel_type="im"))
     assert buttons(slack_stub.of("chat.postMessage")[-1]) == ["confirm:yes", "confirm:no"]
     send(bridge, click("confirm:no"), form=True)
@@ -287,3 +243,10 @@ def test_socket_mode_receives_an_event_acks_it_and_replies(
     finally:
         handler.close()
         socket.stop()
+
+
+def test_the_test_signature_is_the_one_the_sdk_verifies() -> None:
+    from slack_sdk.signature import SignatureVerifier
+
+    headers = signed("a=1", "x")
+    assert SignatureVerifier(SIGNING_SECRET).is_valid_request("a=1", headers)
