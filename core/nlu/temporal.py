@@ -29,7 +29,8 @@ class When:
     A plain class, not a dataclass: importing dataclasses costs ~10 ms of CLI start-up.
     """
 
-    __slots__ = ("day_given", "duration", "end", "pieces", "point", "range_end", "range_start")
+    __slots__ = ("day_given", "doubts", "duration", "end", "pieces", "point", "range_end",
+                 "range_start")
 
     def __init__(self, pieces: list[Piece]) -> None:
         self.point: date | datetime | None = None
@@ -39,6 +40,7 @@ class When:
         self.duration: int | None = None
         self.pieces = pieces
         self.day_given = False
+        self.doubts: list[str] = []  # what the grammar found but could not reconcile
 
 
 def extract(norm: str, ctx: Context) -> When:
