@@ -96,7 +96,7 @@ def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
       r"(?<!poker\s)(?<!quiz\s)(?<!trivia\s)(?<!pizza\s)(?<!girls\s)(?<!karaoke\s)"
       r"(?<!opening\s)(?<!good\s)(morning|afternoon|evening|night)\b(?!\s+(?:run|routine|"
       r"person|shift|class|classes|walk|meds|pages|owl|out|school))"
-      r"|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b")
+      r"|\b(?:first|1st)\s+thing(?:\s+in\s+the\s+morning)?\b")
 def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")
 
@@ -117,8 +117,8 @@ def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
     return _elapsed(m, ctx, minutes)
 
 
-@rule(r"\bin\s+(?:an?\s+|one\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
-      r"|\bin\s+(?:an?|one)\s+hour\s+and\s+a\s+half\b")
+@rule(r"\bin\s+(?:an?\s+|one\s+|1\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
+      r"|\bin\s+(?:an?|one|1)\s+hour\s+and\s+a\s+half\b")
 def in_elapsed_compound(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[1]:
         return _elapsed(m, ctx, int(m[1]) * 60 + int(m[2]))
@@ -130,7 +130,7 @@ def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
     return Piece(m.start(), m.end(), "instant", instant=moment)
 
 
-@rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one)\s+hour\s+and\s+a\s+half\b"
+@rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
       r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
       r"(?:(?:free|spare|open|clear|solid|uninterrupted|full)\s+)?"
       r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")

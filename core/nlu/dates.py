@@ -157,7 +157,7 @@ def in_days(m: re.Match[str], ctx: Context) -> Piece | None:
     return _day(m, _shift(ctx.today, count, (m[2] or m[4]).rstrip("s")))
 
 
-@rule(r"\b(?:a|one)\s+(week|month|year)\s+from\s+(today|now|tomorrow)\b|\bin\s+a\s+fortnight\b")
+@rule(r"\b(?:a|one|1)\s+(week|month|year)\s+from\s+(today|now|tomorrow)\b|\bin\s+a\s+fortnight\b")
 def a_week_from(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[1] is None:
         return _day(m, ctx.today + timedelta(days=14))

@@ -98,7 +98,7 @@ FREE = _c(
     r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|opening|window|gap|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
     r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
-    r"\bwhen\s+can\s+i\b|\bfirst\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
+    r"\bwhen\s+can\s+i\b|\b(?:first|1st)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
     r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
 EVENT_LIST = _c(
     r"\b(?:calendar|agenda|schedule|meetings|events|appointments|calls)\b|\bwhat(?:'s|\s+is)\s+"
@@ -133,7 +133,7 @@ QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was
 BOOK = _c(r"^(?:book|reserve|hold)\b")
 APPOINTMENT = _c(
     r"\b(?:meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|call\s+with|"
-    r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|"
+    r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|1-on-1|"
     r"session|workshop|webinar|conference|party|date\s+night|movie\s+night|game\s+night|"
     r"recital|concert|rehearsal|practice|check-?up|demo|presentation|offsite|wedding|yoga|"
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
