@@ -45,6 +45,7 @@ class Piece(NamedTuple):
     instant: datetime | None = None
     minutes: int | None = None
     second: Piece | None = None
+    doubt: str | None = None  # read, but maybe not as meant (e.g. a weekday that disagrees)
 
     def moved(self, start: int, end: int) -> Piece:
         return self._replace(start=start, end=end)
