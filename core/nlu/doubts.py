@@ -19,6 +19,8 @@ PENALTY = 0.6  # each doubt multiplies the confidence: one is enough to fall bel
 # The intents the offline path carries out itself; the rest need a model anyway.
 ACTIONABLE = frozenset({"task.add", "task.list", "task.complete", "reminder.add", "event.add",
                         "event.list", "event.free", "brief"})
+UNSURE_INTENT = "not sure what you want done"
+SEVERAL_STEPS = "several steps in one request"
 _TITLED = ("task.add", "reminder.add", "event.add")
 _NEW_ITEM = {"task.add": "due", "reminder.add": "remind_at", "event.add": "start"}
 
@@ -51,7 +53,7 @@ def review(intent: str, slots: dict[str, object], pieces: list[Piece], text: str
     if intent in _NEW_ITEM:
         doubts.extend(_past(slots.get(_NEW_ITEM[intent]), ctx))
     if intent in ACTIONABLE and _STEPS.search(text):
-        doubts.append("several steps in one request")
+        doubts.append(SEVERAL_STEPS)
     return list(dict.fromkeys(doubts))
 
 
@@ -83,3 +85,8 @@ def _past(value: object, ctx: Context) -> list[str]:
     if type(value) is date and value < ctx.today:
         return ["that day has already passed"]
     return []
+
+
+def about_reading(found: tuple[str, ...]) -> list[str]:
+    """The doubts that remain when the user has said what to create (`task add`, `remind`)."""
+    return [d for d in found if d != UNSURE_INTENT]

@@ -78,7 +78,7 @@ def _parse(raw: str, ctx: Context) -> Parsed:
     spans = [(*text.to_raw(a, b), label) for a, b, label in sentence.spans + tokens.spans]
     found = doubts.review(intent, filled, when.pieces, mask[start:], ctx, when.doubts)
     if confidence < doubts.CONFIDENT:
-        found.append("not sure what you want done")
+        found.append(doubts.UNSURE_INTENT)
     return Parsed(intent, filled, doubts.calibrate(confidence, found), sorted(set(spans)),
                   tuple(found))
 

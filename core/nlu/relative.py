@@ -47,10 +47,12 @@ def weekday_dom(m: re.Match[str], ctx: Context) -> Piece | None:
         if found is None or found - ctx.today > timedelta(days=366):
             break
         if found.weekday() == weekday:
-            return day_piece(m, found)
+            far = found - ctx.today > timedelta(days=31)
+            return day_piece(m, found, doubt=f"the next {m[0].strip()} is {found:%a %d %b %Y}"
+                             if far else None)
         day = found + timedelta(days=1)
     fallback = times.next_monthday(ctx.today, dom)
-    return day_piece(m, fallback, doubt=f"no {m[1]} the {m[2]}th within a year")
+    return day_piece(m, fallback, doubt=f"no {m[0].strip()} within a year")
 
 
 @rule(r"\b(?:the\s+)?day\s+before\s+yesterday\b")
