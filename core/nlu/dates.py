@@ -10,7 +10,7 @@ from core.nlu.lexicon import MONTH, MONTHS, NUM, WD, WEEKDAYS, number
 from core.nlu.pieces import Context, Piece, Rule, rule
 
 ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
-_NOT_CLOCK = r"(?!\s*(?:[ap]\.?m\b|:\d|h\b|%|\d))"
+_NOT_CLOCK = r"(?!\s*(?:[ap]\.?m\b|:\d|h\b|%|\d(?!\d{3}\b)))"  # "march 3 2015" has a year
 _YEAR = r"(?:,?\s+(\d{4}))?"
 
 
@@ -145,7 +145,9 @@ def weekday(m: re.Match[str], ctx: Context) -> Piece | None:
 
 @rule(r"\blast\s+(" + WD + r")\b")
 def last_weekday(m: re.Match[str], ctx: Context) -> Piece | None:
-    return day_piece(m, times.next_weekday(ctx.today, WEEKDAYS.index(m[1])) - timedelta(days=7))
+    # the most recent one before today: on a Tuesday, "last tuesday" is a week ago
+    back = (ctx.today.weekday() - WEEKDAYS.index(m[1]) - 1) % 7 + 1
+    return day_piece(m, ctx.today - timedelta(days=back))
 
 
 @rule(r"\bin\s+(" + NUM + r")\s+(days?|weeks?|months?|years?)\b"
