@@ -32,14 +32,12 @@ def ask(found: list[str], question: Callable[[], str], yes: bool) -> None:
     """Ask `question()` when there are doubts; a 'no' (or no answer) adds nothing, exit 1."""
     if not found or yes:
         return
-    import click
-
     from core.errors import UserError
 
     render.say(f"Not sure I read that right ({'; '.join(found)}).")
     try:
         accepted = typer.confirm(question(), default=False)
-    except click.exceptions.Abort:
+    except typer.Abort:  # no answer (end of input): a script that did not say --yes
         accepted = False
     if not accepted:
         raise UserError("Nothing added. Rephrase it, give the time with an option "
