@@ -43,6 +43,18 @@ def test_quick_add_previews_then_creates_a_task(
     run(scenario())
 
 
+def test_quick_add_preview_marks_a_doubtful_reading(make_app: MakeApp) -> None:
+    async def scenario() -> None:
+        async with started(make_app) as (app, pilot):
+            await pilot.press("a")
+            await type_text(pilot, "call Bob at 5pm at 6pm")
+            preview = app.query_one("#quick-preview")
+            await until(pilot, lambda: "not sure" in str(preview.render()))
+            assert "two different times" in str(preview.render())
+
+    run(scenario())
+
+
 def test_quick_add_makes_events_and_reminders_by_intent(
     make_app: MakeApp, services: Services, user_id: int
 ) -> None:
