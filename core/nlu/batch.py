@@ -1,8 +1,9 @@
 """JSON-lines batch parsing (`aurelius parse --batch -`).
 
 Each input line is {"id", "text", "now", "tz"} with `now` a naive wall time in `tz`;
-each output line is {"id", "intent", "slots", "confidence", "doubts", "confident"} or, for a line that cannot be read,
-{"id", "error"}. Datetimes are ISO 8601 with the zone's UTC offset at that instant;
+each output line is {"id", "intent", "slots", "confidence", "doubts", "confident"}
+(`confident`: the offline path would act on it without asking) or, for a line that cannot
+be read, {"id", "error"}. Datetimes are ISO 8601 with the zone's UTC offset at that instant;
 date-only values are YYYY-MM-DD.
 """
 
