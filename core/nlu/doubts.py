@@ -29,8 +29,8 @@ _MONTH = "(?:" + "|".join(m for m in MONTHS if m != "may") + ")"  # "I may" is n
 _TEMPORAL = lazy(
     r"(?<![#@])\b(?:" + _MONTH + "|" + WD + r"|\d+(?:st|nd|rd|th)|(?:first|second|third|fourth|"
     r"fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth)(?=\s*$|\s+(?:of\b|" + WD + "|"
-    + _MONTH + r"))|[ap]\.?\s?m\b\.?|o'?clock|\d{1,2}h(?:\d\d)?|\d{3,4}(?=\s*$)|yesterday|ago|hence|"
-    r"fortnight|tonight|tomorrow|today|noon|midnight|easter|christmas|"
+    + _MONTH + r"))|[ap]\.?\s?m\b\.?|o'?clock|\d{1,2}h(?:\d\d)?|\d{3,4}(?=\s*$)|"
+    r"yesterday|ago|hence|fortnight|tonight|tomorrow|today|noon|midnight|easter|christmas|"
     r"(?:day|week|month|year)s?\s+(?:before|after|from)|(?:quarter|half)\s+(?:past|to)|"
     r"\d{1,2}(?=\s*$)|\d{1,2}(?=\s+(?:in\s+the|this|tomorrow|tonight|in\b))|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=\s*$))",
