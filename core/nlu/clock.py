@@ -101,6 +101,12 @@ def around_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, (hour - 1) % 12 or 12, 60 - minutes, mer)
 
 
+@rule(r"\b(?:at\s+)?half\s+(\d{1,2})\b(?!\s*(?:past|to|hours?|days?|an?\b|[ap]\.?m))")
+def half_hour(m: re.Match[str], ctx: Context) -> Piece | None:
+    """British "half 7" is 7:30."""
+    return _time(m, int(m[1]), 30, None)
+
+
 _POD_AFTER = (r"(?=\s+(?:tonight|this\s+(?:morning|afternoon|evening)|(?:tomorrow|today)\s+"
               r"(?:morning|afternoon|evening|night)|in\s+the\s+(?:morning|afternoon|evening)|"
               r"at\s+night))")
@@ -209,7 +215,8 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, around_hour, hour_with_part_of_day, french_time,
+    time_range, meridiem_time, colon_time, around_hour, half_hour, hour_with_part_of_day,
+    french_time,
     spaced_time, bare_hour, approx_time, oclock,
     named_time, part_of_day,
     in_elapsed, in_elapsed_compound, duration, an_hour,

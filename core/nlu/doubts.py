@@ -31,7 +31,7 @@ _TEMPORAL = lazy(
     r"fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth)(?=\s*$|\s+(?:of\b|" + WD + "|"
     + _MONTH + r"))|[ap]\.?\s?m\b\.?|o'?clock|\d{1,2}h(?:\d\d)?|\d{3,4}(?=\s*$)|"
     r"yesterday|ago|hence|fortnight|tonight|tomorrow|today|noon|midnight|easter|christmas|"
-    r"(?:day|week|month|year)s?\s+(?:before|after|from)|(?:quarter|half)\s+(?:past|to)|"
+    r"(?:minute|hour|day|week|month|year)s?\s+(?:before|after|from)|(?:quarter|half)\s+(?:past|to)|"
     r"\d{1,2}(?=\s*$)|\d{1,2}(?=\s+(?:in\s+the|this|tomorrow|tonight|in\b))|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=\s*$))",
     re.IGNORECASE)
@@ -52,6 +52,8 @@ def review(intent: str, slots: dict[str, object], pieces: list[Piece], text: str
     doubts.extend(_conflicts(pieces))
     if intent in _NEW_ITEM:
         doubts.extend(_past(slots.get(_NEW_ITEM[intent]), ctx))
+    if intent in ("reminder.add", "event.add") and slots.get(_NEW_ITEM[intent]) is None:
+        doubts.append("no time given")  # offline asks for one rather than acting
     if intent in ACTIONABLE and _STEPS.search(text):
         doubts.append(SEVERAL_STEPS)
     return list(dict.fromkeys(doubts))

@@ -26,6 +26,9 @@ NOW = datetime(2026, 3, 10, 9, 0)  # Tuesday
     ("move my dentist appointment to thursday same time and remind me the day before",
      "several steps in one request"),
     ("asdf qwerty", "not sure what you want done"),
+    ("remind me to buy 2 bottles of wine", "no time given"),
+    ("remind me to call Bob 15 minutes before the meeting",
+     "unread date or time words in the title: minutes before"),
 ])
 def test_a_doubt_is_recorded_and_lowers_confidence(text: str, reason: str) -> None:
     parsed = parse(text, NOW, BERLIN)

@@ -62,6 +62,7 @@ FAMILIES = {
         ("a quarter to noon", "2026-03-10T11:45:00+01:00"),
         ("20 minutes to 2pm tomorrow", "2026-03-11T13:40:00+01:00"),
         ("half past three", "2026-03-10T15:30:00+01:00"),
+        ("at half 3", "2026-03-10T15:30:00+01:00"),
     ],
     "hour with a part of day": [
         ("8 tonight", "2026-03-10T20:00:00+01:00"), ("8 this evening", "2026-03-10T20:00:00+01:00"),
