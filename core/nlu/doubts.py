@@ -31,7 +31,8 @@ _TEMPORAL = lazy(
     r"fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth)(?=\s*$|\s+(?:of\b|" + WD + "|"
     + _MONTH + r"))|[ap]\.?\s?m\b\.?|o'?clock|\d{1,2}h(?:\d\d)?|\d{3,4}(?=\s*$)|"
     r"yesterday|ago|hence|fortnight|tonight|tomorrow|today|noon|midnight|easter|christmas|"
-    r"(?:minute|hour|day|week|month|year)s?\s+(?:before|after|from)|(?:quarter|half)\s+(?:past|to)|"
+    r"(?:minute|hour|day|week|month|year)s?\s+(?:before|after|from)|"
+    r"(?<!the\s)(?<!this\s)(?<!next\s)(?<!my\s)\b(?:day|week|month|year)(?=\s*$)|(?:quarter|half)\s+(?:past|to)|"
     r"\d{1,2}(?=\s*$)|\d{1,2}(?=\s+(?:in\s+the|this|tomorrow|tonight|in\b))|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=\s*$))",
     re.IGNORECASE)
