@@ -49,7 +49,7 @@ def review(intent: str, slots: dict[str, object], pieces: list[Piece], text: str
     doubts = list(found)
     title = slots.get("title")
     if intent in _TITLED and isinstance(title, str):
-        doubts.extend(_leftovers(title))
+        doubts.extend(_leftovers(title, bool(pieces)))
     doubts.extend(_conflicts(pieces))
     if intent in _NEW_ITEM:
         doubts.extend(_past(slots.get(_NEW_ITEM[intent]), ctx))
@@ -68,8 +68,9 @@ def confident(intent: str, confidence: float, doubts: tuple[str, ...]) -> bool:
     return intent in ACTIONABLE and confidence >= CONFIDENT and not doubts
 
 
-def _leftovers(title: str) -> list[str]:
-    words = [m[0] for m in _TEMPORAL.finditer(title)]
+def _leftovers(title: str, timed: bool) -> list[str]:
+    # A bare number is part of the title ("read chapter 3") unless a time was read next to it.
+    words = [m[0] for m in _TEMPORAL.finditer(title) if timed or not m[0].isdigit()]
     return [f"unread date or time words in the title: {' '.join(words)}"] if words else []
 
 

@@ -50,8 +50,9 @@ def test_a_confident_reading_or_an_explicit_time_is_not_asked_about(run: Run) ->
 
 
 def test_task_and_event_adds_ask_too(run: Run) -> None:
-    task = run("task", "add", "call Bob 3", input="y\n").output
-    assert 'Add task "call Bob 3" due no date? [y/N]' in task
+    task = run("task", "add", "call Bob 3 tomorrow", input="y\n").output
+    assert 'Add task "call Bob 3" due Wed 11 Mar? [y/N]' in task
+    assert "[y/N]" not in run("task", "add", "read chapter 3").output  # no time: just a title
     event = run("cal", "add", "lunch with Bob Thu 15th 1pm", input="n\n", ok=False).output
     assert 'Add event "lunch with Bob" at Thu 15 Oct 13:00 Europe/Berlin? [y/N]' in event
     assert as_json(run("cal", "agenda", "--json")) == []

@@ -20,7 +20,7 @@ NOW = datetime(2026, 3, 10, 9, 0)  # Tuesday
     ("remind me to call Bob Sunday, Feb 10", "Wed 10 Feb 2027 is not a sunday"),
     ("remind me to call Bob day before yesterday 8am", "that time has already passed"),
     ("remind me to call Bob last tuesday", "that day has already passed"),
-    ("remind me to call Bob 3", "unread date or time words in the title: 3"),
+    ("remind me to call Bob 3 tomorrow", "unread date or time words in the title: 3"),
     ("remind me to call Bob on the 3rd tuesday", "two different days"),
     ("remind me at 3pm to call Bob at 5pm", "two different times"),
     ("move my dentist appointment to thursday same time and remind me the day before",
@@ -49,6 +49,12 @@ def test_a_fully_read_request_is_confident(text: str) -> None:
     parsed = parse(text, NOW, BERLIN)
     assert parsed.doubts == ()
     assert parsed.confidence >= CONFIDENT and parsed.confident
+
+
+def test_a_number_in_an_untimed_title_is_no_doubt_for_task_add() -> None:
+    from core.nlu.doubts import about_reading
+
+    assert about_reading(parse("read chapter 3", NOW, BERLIN).doubts) == []
 
 
 def test_confident_is_false_for_what_offline_cannot_do() -> None:
