@@ -68,13 +68,13 @@ def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
                  meridiem=first.meridiem, zone=first.zone, second=second)
 
 
-@rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b")
+@rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b", "ish")
 def approx_time(m: re.Match[str], ctx: Context) -> Piece | None:
     """"10ish" is a bare hour ("around 10")."""
     return _time(m, int(m[1]), int(m[2] or 0), None)
 
 
-@rule(r"\b(\d{1,2})\s*o'?clock\b" + _MER_WORD + "?" + _ZONE)
+@rule(r"\b(\d{1,2})\s*o'?clock\b" + _MER_WORD + "?" + _ZONE, "clock")
 def oclock(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), 0, _mer(m["mer"]))
 
@@ -83,7 +83,8 @@ _NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
 
 
 @rule(r"\b(?:at\s+)?(?:a\s+)?(?:(half|quarter)|(\d{1,2})(\s+minutes?)?)\s+(past|after|to|before|"
-      r"till)\s+(\d{1,2}(?![\d:])|noon\b|midday\b|midnight\b)" + _MER_WORD + "?" + _ZONE)
+      r"till)\s+(\d{1,2}(?![\d:])|noon\b|midday\b|midnight\b)" + _MER_WORD + "?" + _ZONE,
+      "past", "after", "to", "before", "till")
 def around_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     """"a quarter past 3pm", "20 past 3", "a quarter to noon", "20 minutes to 2pm"."""
     backwards = m[4] in ("to", "before", "till")
@@ -101,7 +102,7 @@ def around_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, (hour - 1) % 12 or 12, 60 - minutes, mer)
 
 
-@rule(r"\b(?:at\s+)?half\s+(\d{1,2})\b(?!\s*(?:past|to|hours?|days?|an?\b|[ap]\.?m))")
+@rule(r"\b(?:at\s+)?half\s+(\d{1,2})\b(?!\s*(?:past|to|hours?|days?|an?\b|[ap]\.?m))", "half")
 def half_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     """British "half 7" is 7:30."""
     return _time(m, int(m[1]), 30, None)
@@ -113,7 +114,8 @@ _POD_AFTER = (r"(?=\s+(?:tonight|this\s+(?:morning|afternoon|evening)|(?:tomorro
 
 
 @rule(_B + r"(?:(?:at|@|around|by)\s+)?(\d{1,2})(?::?([0-5]\d))?(?:\s*o'?clock)?" + _POD_AFTER
-      + r"|" + _B + r"(?:(?:at|@|around|by)\s+)?(\d{1,2})(?::?([0-5]\d))?\s+in\s+the\s+([ap])m\b")
+      + r"|" + _B + r"(?:(?:at|@|around|by)\s+)?(\d{1,2})(?::?([0-5]\d))?\s+in\s+the\s+([ap])m\b",
+      "tonight", "morning", "afternoon", "evening", "night", "the am", "the pm")
 def hour_with_part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     """"8 tonight", "3 in the morning", "at 730 in the evening", "at 3 in the AM"."""
     if m[5]:
@@ -121,7 +123,7 @@ def hour_with_part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), int(m[2] or 0), None)
 
 
-@rule(_B + r"(?:(at|@|around|by|from|until|till)\s+)?(\d{1,2})h([0-5]\d)?\b" + _ZONE)
+@rule(_B + r"(?:(at|@|around|by|from|until|till)\s+)?(\d{1,2})h([0-5]\d)?\b" + _ZONE, "h")
 def french_time(m: re.Match[str], ctx: Context) -> Piece | None:
     """"16h00", "16h", "13h30"; "1h30" alone is a duration."""
     hour = int(m[2])
@@ -140,7 +142,8 @@ def spaced_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, hour, minute, mer or ("24" if hour > 12 or hour == 0 else None))
 
 
-@rule(r"\b(?:at\s+)?(?:12\s+)?(noon|midday|midnight|lunchtime)\b" + _ZONE)
+@rule(r"\b(?:at\s+)?(?:12\s+)?(noon|midday|midnight|lunchtime)\b" + _ZONE,
+      "noon", "midday", "midnight", "lunchtime")
 def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, 0 if m[1] == "midnight" else 12, 0, "24")
 
@@ -171,7 +174,7 @@ def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 @rule(r"\bin\s+(?:an?\s+|one\s+|1\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
-      r"|\bin\s+(?:an?|one|1)\s+hour\s+and\s+a\s+half\b")
+      r"|\bin\s+(?:an?|one|1)\s+hour\s+and\s+a\s+half\b", "in ")
 def in_elapsed_compound(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[1]:
         return _elapsed(m, ctx, int(m[1]) * 60 + int(m[2]))
@@ -207,7 +210,7 @@ def duration_minutes(m: re.Match[str]) -> int | None:
     return round(total)
 
 
-@rule(r"\b(?:an?\s+)?(?:free\s+|spare\s+|open\s+)?hour\b")
+@rule(r"\b(?:an?\s+)?(?:free\s+|spare\s+|open\s+)?hour\b", "hour")
 def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     if not re.match(r"an?\s", m[0]):
         return None

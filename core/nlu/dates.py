@@ -24,18 +24,18 @@ def span_piece(m: re.Match[str], start: date, until: date, due: date) -> Piece:
     return Piece(m.start(), m.end(), "span", day=start, until=until, due=due)
 
 
-@rule(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b(?![t:]\d|\s+\d{1,2}:\d{2})")
+@rule(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b(?![t:]\d|\s+\d{1,2}:\d{2})", "-")
 def iso_date(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, date(int(m[1]), int(m[2]), int(m[3])))
 
 
-@rule(r"\b(\d{4})-(\d{2})-(\d{2})(?:t|\s+)(\d{1,2}):(\d{2})(?::\d{2})?\b")
+@rule(r"\b(\d{4})-(\d{2})-(\d{2})(?:t|\s+)(\d{1,2}):(\d{2})(?::\d{2})?\b", "-")
 def iso_datetime(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, date(int(m[1]), int(m[2]), int(m[3])), hour=int(m[4]), minute=int(m[5]),
                 meridiem="24")
 
 
-@rule(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b(?!/)")
+@rule(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b(?!/)", "/")
 def slash_date(m: re.Match[str], ctx: Context) -> Piece | None:
     first, second = int(m[1]), int(m[2])
     month, dom = (second, first) if ctx.dayfirst else (first, second)
@@ -44,7 +44,7 @@ def slash_date(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, dated(ctx.today, month, dom, m[3]))
 
 
-@rule(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?(?!\d)")
+@rule(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?(?!\d)", ".")
 def dotted_date(m: re.Match[str], ctx: Context) -> Piece | None:
     # 24.12. / 24.12.2026 is day-first (German/European habit) unless that cannot be:
     # 10.31.1974 is month-first.
@@ -54,7 +54,7 @@ def dotted_date(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, dated(ctx.today, month, dom, m[3]))
 
 
-@rule(r"\b(\d{1,2})-(" + MONTH + r")-(\d{4}|\d{2})\b")
+@rule(r"\b(\d{1,2})-(" + MONTH + r")-(\d{4}|\d{2})\b", "-")
 def dashed_date(m: re.Match[str], ctx: Context) -> Piece | None:
     """31-Oct-74."""
     return day_piece(m, dated(ctx.today, MONTHS.index(m[2]) + 1, int(m[1]), m[3]))
@@ -98,52 +98,54 @@ def ordinal_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, times.next_monthday(ctx.today, int(m[1])))
 
 
-@rule(r"\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)\b|\bovermorrow\b")
+@rule(r"\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)\b|\bovermorrow\b", "day after", "overmorrow")
 def day_after_tomorrow(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, ctx.today + timedelta(days=2))
 
 
-@rule(r"\b(?:tomorrow\s+(?:at\s+)?(?:this|the\s+same)\s+time|(?:this|same)\s+time\s+tomorrow)\b")
+@rule(r"\b(?:tomorrow\s+(?:at\s+)?(?:this|the\s+same)\s+time|(?:this|same)\s+time\s+tomorrow)\b",
+      "time")
 def same_time_tomorrow(m: re.Match[str], ctx: Context) -> Piece | None:
     wall = ctx.now.replace(tzinfo=None) + timedelta(days=1)
     return Piece(m.start(), m.end(), "instant", instant=times.localize(wall, ctx.tz))
 
 
-@rule(r"\b(?:later\s+)?(today|tomorrow|yesterday|tonight)\b")
+@rule(r"\b(?:later\s+)?(today|tomorrow|yesterday|tonight)\b",
+      "today", "tomorrow", "yesterday", "tonight")
 def named_day(m: re.Match[str], ctx: Context) -> Piece | None:
     offsets = {"today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0}
     pod = "tonight" if m[1] == "tonight" else None
     return day_piece(m, ctx.today + timedelta(days=offsets[m[1]]), pod=pod)
 
 
-@rule(r"\bthis\s+(morning|afternoon|evening)\b")
+@rule(r"\bthis\s+(morning|afternoon|evening)\b", "this ")
 def this_pod(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, ctx.today, pod=m[1])
 
 
 @rule(r"\b(?:on\s+)?(?:the\s+)?(" + WD + r")\s+(?:of\s+)?next\s+week\b|\bnext\s+week\s+(?:on\s+)?("
-      + WD + r")\b|\bnext\s+(" + WD + r")\b")
+      + WD + r")\b|\bnext\s+(" + WD + r")\b", "next")
 def next_week_day(m: re.Match[str], ctx: Context) -> Piece | None:
     name = m[1] or m[2] or m[3]
     return day_piece(m, times.weekday_next_week(ctx.today, WEEKDAYS.index(name)))
 
 
-@rule(r"\b(" + WD + r")\s+(?:of\s+)?this\s+week\b")
+@rule(r"\b(" + WD + r")\s+(?:of\s+)?this\s+week\b", "this week")
 def this_week_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, times.monday(ctx.today) + timedelta(days=WEEKDAYS.index(m[1])))
 
 
-@rule(r"\b(" + WD + r")\s+after\s+next\b")
+@rule(r"\b(" + WD + r")\s+after\s+next\b", "after next")
 def weekday_after_next(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, times.next_weekday(ctx.today, WEEKDAYS.index(m[1])) + timedelta(days=7))
 
 
-@rule(r"\b(?:(?:this|coming|this\s+coming)\s+)?(" + WD + r")\b(?!s|'s)")
+@rule(r"\b(?:(?:this|coming|this\s+coming)\s+)?(" + WD + r")\b(?!s|'s)", "day")
 def weekday(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, times.next_weekday(ctx.today, WEEKDAYS.index(m[1])))
 
 
-@rule(r"\blast\s+(" + WD + r")\b")
+@rule(r"\blast\s+(" + WD + r")\b", "last ")
 def last_weekday(m: re.Match[str], ctx: Context) -> Piece | None:
     # the most recent one before today: on a Tuesday, "last tuesday" is a week ago
     back = (ctx.today.weekday() - WEEKDAYS.index(m[1]) - 1) % 7 + 1
@@ -173,14 +175,14 @@ def _shift(day: date, count: int, unit: str) -> date:
     return times.add_months(day, count * (12 if unit == "year" else 1))
 
 
-@rule(r"\b(this|next)\s+week\b")
+@rule(r"\b(this|next)\s+week\b", "week")
 def named_week(m: re.Match[str], ctx: Context) -> Piece | None:
     start = times.monday(ctx.today) + timedelta(days=7 if m[1] == "next" else 0)
     due = start if m[1] == "next" else max(ctx.today, start + timedelta(days=4))
     return span_piece(m, start, start + timedelta(days=7), due)
 
 
-@rule(r"\b(?:(this|next)\s+)?weekend\b")
+@rule(r"\b(?:(this|next)\s+)?weekend\b", "weekend")
 def weekend(m: re.Match[str], ctx: Context) -> Piece | None:
     saturday = times.monday(ctx.today) + timedelta(days=5)
     if m[1] == "next":
@@ -188,7 +190,7 @@ def weekend(m: re.Match[str], ctx: Context) -> Piece | None:
     return span_piece(m, saturday, saturday + timedelta(days=2), saturday)
 
 
-@rule(r"\b(this|next|last)\s+month\b")
+@rule(r"\b(this|next|last)\s+month\b", "month")
 def named_month(m: re.Match[str], ctx: Context) -> Piece | None:
     shift = {"this": 0, "next": 1, "last": -1}[m[1]]
     start = times.add_months(times.first_of_month(ctx.today), shift)
@@ -208,7 +210,7 @@ def month_name(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 @rule(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week|year)\b"
-      r"|\b(eom|eow|eoy)\b")
+      r"|\b(eom|eow|eoy)\b", "end of", "eom", "eow", "eoy")
 def end_of(m: re.Match[str], ctx: Context) -> Piece | None:
     unit = m[2] or {"eom": "month", "eow": "week", "eoy": "year"}[m[3]]
     later = m[1] is not None
@@ -221,14 +223,15 @@ def end_of(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, friday if friday >= ctx.today else friday + timedelta(days=7))
 
 
-@rule(r"\b(?:the\s+)?(?:beginning|start)\s+of\s+(?:the\s+)?next\s+(month|week)\b")
+@rule(r"\b(?:the\s+)?(?:beginning|start)\s+of\s+(?:the\s+)?next\s+(month|week)\b", "next")
 def start_of_next(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[1] == "week":
         return day_piece(m, times.monday(ctx.today) + timedelta(days=7))
     return day_piece(m, times.add_months(times.first_of_month(ctx.today), 1))
 
 
-@rule(r"\b(?:by\s+)?(?:eod|end\s+of\s+(?:the\s+)?(?:day|today)|cob|close\s+of\s+business)\b")
+@rule(r"\b(?:by\s+)?(?:eod|end\s+of\s+(?:the\s+)?(?:day|today)|cob|close\s+of\s+business)\b",
+      "eod", "end of", "cob", "close of")
 def end_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return day_piece(m, ctx.today, hour=17, meridiem="24")
 
