@@ -46,9 +46,12 @@ def plain(formatted: str) -> str:
 
 
 def buttons(reply: Reply) -> list[list[Button]]:
-    """Confirm/Cancel for a held action; done/snooze/open for each listed task."""
+    """Confirm/Cancel for a held action (Confirm/Edit when the reading itself is in doubt);
+    done/snooze/open for each listed task."""
     if "yes" in reply.actions:
-        return [[("Confirm", encode("confirm", "yes")), ("Cancel", encode("confirm", "no"))]]
+        other = ("Edit", encode("confirm", "edit")) if "edit" in reply.actions else (
+            "Cancel", encode("confirm", "no"))
+        return [[("Confirm", encode("confirm", "yes")), other]]
     rows = []
     for item in _tasks(reply.items)[:MAX_TASK_BUTTONS]:
         task_id = int(item["id"])

@@ -80,6 +80,8 @@ def _notices(reply: Reply) -> None:
 def _actions(reply: Reply) -> None:
     if reply.actions == ["yes", "no"]:
         render.say("Confirm with `aurelius ask yes`, or cancel with `aurelius ask no`.")
+    elif "yes" in reply.actions:
+        render.say("Confirm with `aurelius ask yes`, or `aurelius ask edit` to say it again.")
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:

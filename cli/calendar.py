@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import context, render
+from cli import confirm, context, render
 from cli.app import group
 
 if TYPE_CHECKING:
@@ -45,11 +45,15 @@ def add(
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Take the title literally.")] = False,
     as_json: Json = False,
+    yes: confirm.Yes = False,
 ) -> None:
     """Add an event; a time in the text is understood, a bare date makes it all-day."""
+    from core.services.capture import event_times
+
+    literal = raw or start is not None
     read = context.slots(
         title,
-        raw or start is not None,
+        literal,
         start=context.when(start) if start else None,
         end=context.instant(end) if end else None,
         location=location,
@@ -57,6 +61,8 @@ def add(
         attendees=tuple(attendee) if attendee else None,
         recurrence=context.repeat(repeat),
     )
+    confirm.ask(confirm.doubts(title, literal), lambda: f'Add event "{confirm.title(title, read)}" '
+                f"at {render.when(event_times(read, context.timezone())[0])}?", yes)
     event = context.services().capture.event(context.user_id(), title, read, context.timezone())
     if as_json:
         render.print_json(event)

@@ -13,6 +13,7 @@ from cli import render
 
 if TYPE_CHECKING:
     from aurelius.settings import Settings
+    from core.nlu import Parsed
 
 TIME_SLOTS = ("due", "start", "end", "remind_at")
 
@@ -45,11 +46,11 @@ def parse(
     moment = _moment(now, zone)
     parsed = understand(text, moment, zone, dayfirst=settings.dayfirst)
     if as_json:
-        slots = {key: _jsonable(value) for key, value in parsed.slots.items()}
-        payload = {"intent": parsed.intent, "confidence": parsed.confidence, "slots": slots}
-        render.say(json.dumps(payload, ensure_ascii=False))
+        from core.nlu.batch import reading
+
+        render.write(json.dumps(reading(parsed, zone), ensure_ascii=False) + "\n")
         return
-    _show(parsed.intent, parsed.confidence, parsed.slots, zone)
+    _show(parsed, zone)
 
 
 def _batch(source: str) -> None:
@@ -61,11 +62,12 @@ def _batch(source: str) -> None:
         render.write(line + "\n")
 
 
-def _show(intent: str, confidence: float, slots: dict[str, object], zone: str) -> None:
+def _show(parsed: Parsed, zone: str) -> None:
     from core.timeutil import format_when
 
-    render.say(f"intent      {intent}  (confidence {confidence:.2f})")
-    for key, value in slots.items():
+    verdict = "confident" if parsed.confident else "would ask first"
+    render.say(f"intent      {parsed.intent}  (confidence {parsed.confidence:.2f}, {verdict})")
+    for key, value in parsed.slots.items():
         if key in TIME_SLOTS and isinstance(value, date):
             shown = format_when(value, zone)
         elif isinstance(value, list):
@@ -73,6 +75,8 @@ def _show(intent: str, confidence: float, slots: dict[str, object], zone: str) -
         else:
             shown = str(value)
         render.say(f"{key:<11} {shown}")
+    for doubt in parsed.doubts:
+        render.say(f"doubt       {doubt}")
 
 
 def _moment(now: str | None, zone: str) -> datetime:
@@ -84,10 +88,6 @@ def _moment(now: str | None, zone: str) -> datetime:
         return datetime.now().astimezone()
     value = parse_when(now, datetime.now().astimezone(), zone)
     return value if isinstance(value, datetime) else day_bounds(value, zone)[0]
-
-
-def _jsonable(value: object) -> object:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _settings() -> Settings:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import context, render
+from cli import confirm, context, render
 from cli.app import group
 
 if TYPE_CHECKING:
@@ -35,14 +35,20 @@ def add(
     urgent: Annotated[bool, typer.Option("--urgent", help="Ignore quiet hours.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Take the text literally.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    yes: confirm.Yes = False,
 ) -> None:
-    """Schedule a reminder; the time can be part of the text."""
+    """Schedule a reminder; the time can be part of the text (asked about when unsure)."""
+    from core.services.capture import reminder_time
+
+    literal = raw or at is not None
     read = context.slots(
         text,
-        raw or at is not None,
+        literal,
         remind_at=context.when(at) if at else None,
         recurrence=context.repeat(repeat),
     )
+    confirm.ask(confirm.doubts(text, literal), lambda: f'Remind "{confirm.title(text, read)}" '
+                f"on {render.when(reminder_time(read, context.timezone()))}?", yes)
     reminder = context.services().capture.reminder(
         context.user_id(),
         text,

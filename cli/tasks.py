@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli import context, render
+from cli import confirm, context, render
 from cli.app import group
 
 if TYPE_CHECKING:
@@ -41,17 +41,23 @@ def add(
     notes: Annotated[str, typer.Option(help="Free-form notes.")] = "",
     raw: Raw = False,
     as_json: Json = False,
+    yes: confirm.Yes = False,
 ) -> None:
     """Add a task; dates, p1-p4, #tags and 'project X' in the text are understood."""
+    from core.services.capture import first_time
+
+    literal = raw or due is not None
     read = context.slots(
         title,
-        raw or due is not None,
+        literal,
         due=context.when(due) if due else None,
         priority=priority,
         project=project,
         recurrence=context.repeat(repeat),
     )
     read["tags"] = [*(tag or []), *read.get("tags", [])]
+    confirm.ask(confirm.doubts(title, literal), lambda: f'Add task "{confirm.title(title, read)}" '
+                f"due {confirm.moment(first_time(read, 'due', 'remind_at', 'start'))}?", yes)
     task = context.services().capture.task(context.user_id(), title, read, notes)
     _confirm("Added", task, as_json)
 

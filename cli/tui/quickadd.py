@@ -48,6 +48,11 @@ def preview(services: Services, text: str) -> str:
         if isinstance(value, date):
             parts.append(f"{name.replace('_', ' ')} {format_when(value, tz)}")
     parts.extend(_extras(parsed.slots))
+    from core.nlu.doubts import about_reading
+
+    doubts = about_reading(parsed.doubts)
+    if doubts:  # Enter still adds it, but the user sees what may be misread first
+        parts.append(f"[b]⚠ not sure:[/b] {'; '.join(doubts)}")
     return " · ".join(parts)
 
 

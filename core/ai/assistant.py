@@ -12,20 +12,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.ai.gateway import Answer, Gateway, GatewayCall
-from core.ai.offline import understood
+from core.ai.offline import describe, needs_confirming, understood
 from core.ai.prompts import Preferences, system_prompt
 from core.ai.threads import Pending, Threads
 from core.ai.tools import SPECS, Toolbox, ToolOutcome, is_destructive
 from core.ai.types import ASSISTANT, TOOL, USER, ChatRequest, Message, ToolCall
 from core.db import Database
-from core.nlu import parse
+from core.nlu import Parsed, parse
 from core.ports import Clock
 from core.services.users import user_timezone
 
 MAX_STEPS = 6  # tool rounds per request; a model that loops longer is stopped
 YES = re.compile(r"^\s*(?:y|yes|yep|confirm|confirmed|do it|go ahead|ok|okay|sure)\s*[.!]*\s*$",
                  re.IGNORECASE)
-NO = re.compile(r"^\s*(?:n|no|nope|cancel|stop|don't|do not)\s*[.!]*\s*$", re.IGNORECASE)
+NO = re.compile(r"^\s*(?:n|no|nope|cancel|stop|don't|do not|edit)\s*[.!]*\s*$", re.IGNORECASE)
+EDIT = "edit"  # the Edit button: drop the held add so the user can say it again
 # Several actions in one request, or a change relative to something existing: a model
 # must plan the steps, so it goes to the default tier.
 SEVERAL_STEPS = re.compile(
@@ -53,6 +54,7 @@ class _Turn:
     tz: str
     thread_id: int
     messages: list[Message]
+    doubted: Parsed | None = None  # the offline reading, when it has doubts
     new: list[Message] = field(default_factory=list)
     reply: Reply = field(default_factory=lambda: Reply(""))
 
@@ -78,7 +80,8 @@ class Assistant:
         thread_id = self.threads.ensure(user_id, channel)
         pending = self.threads.pending(user_id)
         if pending and (YES.match(text) or NO.match(text)):
-            return self._settle(user_id, tz, thread_id, pending, bool(YES.match(text)))
+            return self._settle(user_id, tz, thread_id, pending, bool(YES.match(text)),
+                                edit=text.strip().lower() == EDIT)
         turn = _Turn(user_id, tz, thread_id, self.threads.history(thread_id))
         turn.add(Message(USER, text))
         self._converse(turn, text, on_text)
@@ -93,6 +96,7 @@ class Assistant:
         parsed = parse(text, self.clock.now(), turn.tz, dayfirst=self.preferences.dayfirst)
         several = needs_reasoning(text)
         offline_first = understood(parsed) and not several
+        turn.doubted = None if parsed.confident else parsed
         use_case = "plan" if several else "chat"
         deadline = self.gateway.turn_deadline()  # one budget for every step of this turn
         for step in range(MAX_STEPS):
@@ -120,29 +124,41 @@ class Assistant:
             reply.text = answer.result.text
 
     def _run_tool(self, turn: _Turn, call: ToolCall) -> None:
-        if is_destructive(call.name, call.arguments):
-            outcome = self._hold(turn, call)
+        doubted = turn.doubted
+        if (doubted is not None and turn.reply.provider == "offline"
+                and needs_confirming(doubted, call.name)):
+            # An offline add the parser doubts: echo it and wait for yes (or Edit).
+            question = describe(call.name, call.arguments, turn.tz)
+            outcome = self._hold(turn, call, question, ["yes", EDIT], ToolOutcome(
+                f"Not sure I read that right ({'; '.join(doubted.doubts)}). {question}? "
+                "Answer yes, or edit to say it again."))
+        elif is_destructive(call.name, call.arguments):
+            outcome = self._hold(turn, call, self.toolbox.describe(turn.tz, call.name,
+                                                                   call.arguments))
         else:
             outcome = self.toolbox.run(turn.user_id, turn.tz, call.name, call.arguments)
             turn.reply.items.extend(outcome.items)
         turn.add(Message(TOOL, outcome.content(), tool_call_id=call.id,
                          data_kind=outcome.data_kind))
 
-    def _hold(self, turn: _Turn, call: ToolCall) -> ToolOutcome:
-        description = self.toolbox.describe(turn.tz, call.name, call.arguments)
+    def _hold(self, turn: _Turn, call: ToolCall, description: str,
+              actions: list[str] | None = None, said: ToolOutcome | None = None) -> ToolOutcome:
         action_id = self.threads.hold(turn.user_id, call.name, dict(call.arguments),
                                       description, self.clock.now())
-        turn.reply.actions = ["yes", "no"]
+        turn.reply.actions = actions or ["yes", "no"]
+        if said is not None:
+            return said
         return ToolOutcome(
             f"Waiting for the user's confirmation (action #{action_id}): {description}. "
             "Ask them to answer yes or no.")
 
     def _settle(self, user_id: int, tz: str, thread_id: int, pending: Pending,
-                confirmed: bool) -> Reply:
+                confirmed: bool, edit: bool = False) -> Reply:
         now = self.clock.now()
         if not confirmed:
             self.threads.resolve(user_id, pending.id, "cancelled", now)
-            reply = Reply(f"Cancelled: {pending.description}.")
+            reply = Reply(f"Not added: {pending.description}. Say it again the way you mean it."
+                          if edit else f"Cancelled: {pending.description}.")
         else:
             self.threads.resolve(user_id, pending.id, "confirmed", now)
             outcome = self.toolbox.run(user_id, tz, pending.tool, pending.arguments)

@@ -2,7 +2,9 @@
 
 It turns a request the parser understands into the same tool call a remote model would
 make, and summarises the tool results afterwards; anything else gets a plain "a model is
-needed" answer that says how to configure one.
+needed" answer that says how to configure one. An add the parser doubts (`Parsed.doubts`)
+is still offered, but held for the user's yes (see `needs_confirming`); a request of several
+steps it cannot fully read is never guessed at.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from typing import Any
 
 from core.ai.types import TOOL, USER, ChatRequest, ChatResult, Message, ToolCall
 from core.nlu import Parsed, parse
+from core.nlu.doubts import SEVERAL_STEPS, UNSURE_INTENT
 from core.ports import Clock
-from core.timeutil import add_elapsed
+from core.timeutil import add_elapsed, format_when
 
 MODEL = "nlu"
-CONFIDENT = 0.7
+ADDS = ("add_task", "add_reminder", "add_event")
 NEEDS_MODEL = (
     "A model is needed to answer that. Set AURELIUS_ANTHROPIC_API_KEY (or "
     "AURELIUS_OPENAI_API_KEY, or AURELIUS_OPENAI_BASE_URL for a local OpenAI-compatible "
@@ -102,7 +105,34 @@ TOOL_FOR: dict[str, tuple[str, Builder]] = {
 
 def understood(parsed: Parsed) -> bool:
     """True when the parser read the request well enough to act on it without a model."""
-    return parsed.intent in TOOL_FOR and parsed.confidence >= CONFIDENT
+    return parsed.intent in TOOL_FOR and parsed.confident
+
+
+def readable(parsed: Parsed) -> bool:
+    """Offline can act on it, perhaps after asking: the intent is clear, and it is one step."""
+    unsure = UNSURE_INTENT in parsed.doubts or SEVERAL_STEPS in parsed.doubts
+    return parsed.intent in TOOL_FOR and not unsure and parsed.confidence > 0
+
+
+def needs_confirming(parsed: Parsed, tool: str) -> bool:
+    """An add from a doubtful reading is echoed and confirmed before it happens."""
+    return tool in ADDS and not parsed.confident
+
+
+def describe(tool: str, args: dict[str, Any], tz: str) -> str:
+    """The held add in words: 'Remind "call Bob" on Thu 15 Aug 09:00 Europe/London'."""
+    def when(key: str) -> str:
+        value = str(args.get(key) or "")
+        if not value:
+            return "no date"
+        moment = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        return format_when(moment, tz)
+
+    if tool == "add_reminder":
+        return f'Remind "{args.get("text")}" on {when("at")}'
+    if tool == "add_event":
+        return f'Add event "{args.get("title")}" at {when("start")}'
+    return f'Add task "{args.get("title")}" due {when("due")}'
 
 
 class OfflineChatModel:
@@ -116,7 +146,9 @@ class OfflineChatModel:
         if last.role == TOOL:
             return ChatResult(_summaries(request.messages), model=MODEL)
         parsed = parse(last.content, self.clock.now(), request.timezone, dayfirst=self.dayfirst)
-        if not understood(parsed):
+        if SEVERAL_STEPS in parsed.doubts:
+            return ChatResult(f"That is several steps in one request. {NEEDS_MODEL}", model=MODEL)
+        if not readable(parsed):
             return ChatResult(NEEDS_MODEL, model=MODEL)
         name, build = TOOL_FOR[parsed.intent]
         args = build(dict(parsed.slots))

@@ -1,8 +1,9 @@
 """JSON-lines batch parsing (`aurelius parse --batch -`).
 
 Each input line is {"id", "text", "now", "tz"} with `now` a naive wall time in `tz`;
-each output line is {"id", "intent", "slots"} or, for a line that cannot be read,
-{"id", "error"}. Datetimes are ISO 8601 with the zone's UTC offset at that instant;
+each output line is {"id", "intent", "slots", "confidence", "doubts", "confident"}
+(`confident`: the offline path would act on it without asking) or, for a line that cannot
+be read, {"id", "error"}. Datetimes are ISO 8601 with the zone's UTC offset at that instant;
 date-only values are YYYY-MM-DD.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from core.errors import Invalid
 from core.nlu import times
-from core.nlu.parser import parse
+from core.nlu.parser import Parsed, parse
 
 _FIELDS = ("text", "now", "tz")
 
@@ -48,7 +49,14 @@ def _one(line: str) -> dict[str, Any]:
         return {"id": ident, "error": str(exc)}
     except Exception as exc:  # a batch must keep going whatever one line does
         return {"id": ident, "error": f"Could not parse this line: {exc}"}
-    return {"id": ident, "intent": parsed.intent, "slots": serialise(parsed.slots, tz)}
+    return {"id": ident, **reading(parsed, tz)}
+
+
+def reading(parsed: Parsed, tz: str) -> dict[str, Any]:
+    """The JSON form of a reading, shared by `--batch` and `aurelius parse --json`."""
+    return {"intent": parsed.intent, "slots": serialise(parsed.slots, tz),
+            "confidence": parsed.confidence, "doubts": list(parsed.doubts),
+            "confident": parsed.confident}
 
 
 def _fields(case: dict[str, Any]) -> tuple[str, datetime, str]:

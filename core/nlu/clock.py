@@ -10,7 +10,8 @@ from core.nlu.lexicon import NUM, ZONE_RE, number
 from core.nlu.pieces import Context, Piece, Rule, rule
 
 _ZONE = r"(?:\s*" + ZONE_RE + r"\b)?"
-_MER = r"(?P<mer>\s*[ap]\.?m\.?|[ap])(?!\w)"
+_MER = r"(?P<mer>\s*[ap]\.?\s?m\.?|[ap])(?!\w)"
+_MER_WORD = r"(?:\s*(?P<mer>[ap])\.?\s?m\b\.?)"  # no bare "a": "3 o'clock a meeting"
 _LEAD = r"(?:(?:at|@|around|by|from|for|until|till|before|after|between)\s+)?"
 # "\b" cannot start a match at "@" after a space ("tomorrow @ 8"), so allow that explicitly.
 _B = r"(?:\b|(?<![\w@])(?=@))"
@@ -67,27 +68,82 @@ def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
                  meridiem=first.meridiem, zone=first.zone, second=second)
 
 
-@rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b")
+@rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b", "ish")
 def approx_time(m: re.Match[str], ctx: Context) -> Piece | None:
     """"10ish" is a bare hour ("around 10")."""
     return _time(m, int(m[1]), int(m[2] or 0), None)
 
 
-@rule(r"\b(\d{1,2})\s*o'?clock\b" + _ZONE)
+@rule(r"\b(\d{1,2})\s*o'?clock\b" + _MER_WORD + "?" + _ZONE, "clock")
 def oclock(m: re.Match[str], ctx: Context) -> Piece | None:
-    return _time(m, int(m[1]), 0, None)
+    return _time(m, int(m[1]), 0, _mer(m["mer"]))
 
 
-@rule(r"\b(?:at\s+)?(half|quarter)\s+(past|to)\s+(\d{1,2})\b")
-def half_past(m: re.Match[str], ctx: Context) -> Piece | None:
-    minutes = 30 if m[1] == "half" else 15
-    hour = int(m[3])
-    if m[2] == "to":
-        hour, minutes = (hour - 1) % 12 or 12, 60 - minutes
-    return _time(m, hour, minutes, None)
+_NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
 
 
-@rule(r"\b(?:at\s+)?(?:12\s+)?(noon|midday|midnight|lunchtime)\b")
+@rule(r"\b(?:at\s+)?(?:a\s+)?(?:(half|quarter)|(\d{1,2})(\s+minutes?)?)\s+(past|after|to|before|"
+      r"till)\s+(\d{1,2}(?![\d:])|noon\b|midday\b|midnight\b)" + _MER_WORD + "?" + _ZONE,
+      "past", "after", "to", "before", "till")
+def around_hour(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"a quarter past 3pm", "20 past 3", "a quarter to noon", "20 minutes to 2pm"."""
+    backwards = m[4] in ("to", "before", "till")
+    minutes = 30 if m[1] == "half" else 15 if m[1] else int(m[2])
+    if (m[2] and backwards and not m[3]) or minutes >= 60:
+        return None  # "5 to 7" is a range of hours
+    named = _NAMED_HOURS.get(m[5])
+    hour, mer = (named, "24") if named is not None else (int(m[5]), _mer(m["mer"]))
+    if not backwards:
+        return _time(m, hour, minutes, mer)
+    if mer == "24":
+        return _time(m, (hour - 1) % 24, 60 - minutes, "24")
+    if mer is not None and hour == 12:  # a quarter to 12pm is 11:45 am
+        mer = "am" if mer == "pm" else "pm"
+    return _time(m, (hour - 1) % 12 or 12, 60 - minutes, mer)
+
+
+@rule(r"\b(?:at\s+)?half\s+(\d{1,2})\b(?!\s*(?:past|to|hours?|days?|an?\b|[ap]\.?m))", "half")
+def half_hour(m: re.Match[str], ctx: Context) -> Piece | None:
+    """British "half 7" is 7:30."""
+    return _time(m, int(m[1]), 30, None)
+
+
+_POD_AFTER = (r"(?=\s+(?:tonight|this\s+(?:morning|afternoon|evening)|(?:tomorrow|today)\s+"
+              r"(?:morning|afternoon|evening|night)|in\s+the\s+(?:morning|afternoon|evening)|"
+              r"at\s+night))")
+
+
+@rule(_B + r"(?:(?:at|@|around|by)\s+)?(\d{1,2})(?::?([0-5]\d))?(?:\s*o'?clock)?" + _POD_AFTER
+      + r"|" + _B + r"(?:(?:at|@|around|by)\s+)?(\d{1,2})(?::?([0-5]\d))?\s+in\s+the\s+([ap])m\b",
+      "tonight", "morning", "afternoon", "evening", "night", "the am", "the pm")
+def hour_with_part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"8 tonight", "3 in the morning", "at 730 in the evening", "at 3 in the AM"."""
+    if m[5]:
+        return _time(m, int(m[3]), int(m[4] or 0), _mer(m[5]))
+    return _time(m, int(m[1]), int(m[2] or 0), None)
+
+
+@rule(_B + r"(?:(at|@|around|by|from|until|till)\s+)?(\d{1,2})h([0-5]\d)?\b" + _ZONE, "h")
+def french_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"16h00", "16h", "13h30"; "1h30" alone is a duration."""
+    hour = int(m[2])
+    if not (m[1] or hour >= 13 or m[3] == "00"):
+        return None
+    return _time(m, hour, int(m[3] or 0), "24")
+
+
+@rule(r"(?:" + _B + r"(?:(?:at|@|around|by|from|until|till)\s+)(\d{1,2})\s?([0-5]\d)\b"
+      + _MER_WORD + "?" + r"|\b(\d{1,2})\s([0-5]\d)" + _MER_WORD.replace("mer", "mer2") + ")"
+      + _ZONE)
+def spaced_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"at 1600", "at 1030", "at 3 15", "10 30 am" (said as "ten thirty am")."""
+    hour, minute = int(m[1] or m[4]), int(m[2] or m[5])
+    mer = _mer(m["mer"] or m["mer2"])
+    return _time(m, hour, minute, mer or ("24" if hour > 12 or hour == 0 else None))
+
+
+@rule(r"\b(?:at\s+)?(?:12\s+)?(noon|midday|midnight|lunchtime)\b" + _ZONE,
+      "noon", "midday", "midnight", "lunchtime")
 def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, 0 if m[1] == "midnight" else 12, 0, "24")
 
@@ -96,7 +152,7 @@ def named_time(m: re.Match[str], ctx: Context) -> Piece | None:
       r"(?<!poker\s)(?<!quiz\s)(?<!trivia\s)(?<!pizza\s)(?<!girls\s)(?<!karaoke\s)"
       r"(?<!opening\s)(?<!good\s)(morning|afternoon|evening|night)\b(?!\s+(?:run|routine|"
       r"person|shift|class|classes|walk|meds|pages|owl|out|school))"
-      r"|\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b")
+      r"|\b(?:first|1st)\s+thing(?:\s+in\s+the\s+morning)?\b")
 def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")
 
@@ -117,8 +173,8 @@ def in_elapsed(m: re.Match[str], ctx: Context) -> Piece | None:
     return _elapsed(m, ctx, minutes)
 
 
-@rule(r"\bin\s+(?:an?\s+|one\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
-      r"|\bin\s+(?:an?|one)\s+hour\s+and\s+a\s+half\b")
+@rule(r"\bin\s+(?:an?\s+|one\s+|1\s+)?half\s+(?:an?\s+)?hour\b|\bin\s+(\d+)\s*h\s*(\d+)\s*m?\b"
+      r"|\bin\s+(?:an?|one|1)\s+hour\s+and\s+a\s+half\b", "in ")
 def in_elapsed_compound(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[1]:
         return _elapsed(m, ctx, int(m[1]) * 60 + int(m[2]))
@@ -130,7 +186,7 @@ def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
     return Piece(m.start(), m.end(), "instant", instant=moment)
 
 
-@rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one)\s+hour\s+and\s+a\s+half\b"
+@rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
       r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
       r"(?:(?:free|spare|open|clear|solid|uninterrupted|full)\s+)?"
       r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
@@ -154,7 +210,7 @@ def duration_minutes(m: re.Match[str]) -> int | None:
     return round(total)
 
 
-@rule(r"\b(?:an?\s+)?(?:free\s+|spare\s+|open\s+)?hour\b")
+@rule(r"\b(?:an?\s+)?(?:free\s+|spare\s+|open\s+)?hour\b", "hour")
 def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     if not re.match(r"an?\s", m[0]):
         return None
@@ -162,7 +218,9 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, bare_hour, approx_time, oclock, half_past,
+    time_range, meridiem_time, colon_time, around_hour, half_hour, hour_with_part_of_day,
+    french_time,
+    spaced_time, bare_hour, approx_time, oclock,
     named_time, part_of_day,
     in_elapsed, in_elapsed_compound, duration, an_hour,
 ]

@@ -78,7 +78,11 @@ COMPLETE = _c(
     r"^(?:complete|close|finish)\s+(?:task|the\s+task|todo)\b|^(?:i\s+)?(?:have\s+)?"
     r"(?:finished|completed)\b|\b(?:is|are)\s+(?:done|finished|completed)\s*[.!]*$|"
     r"^\W*done\W*$")
+# "add milk to my grocery list", "put eggs on the shopping list": a task on that list.
+LIST_ADD = _c(r"^(?:add|put|stick|throw|pop|write)\b.+\b(?:to|on|onto|in)\s+(?:my|the|our)\s+"
+              r"[\w-]+\s+list\b")
 EMAIL_SEARCH = _c(
+    r"\bhow\s+many\s+(?:new\s+|unread\s+)?(?:e-?mails|mails|messages)\b|"
     r"\b(?:find|search|show|list|look\s+(?:for|up)|any|get|pull\s+up|open|fetch|check|did\s+"
     r"i\s+get|read|where(?:'s|\s+is))\b.*\b(?:e-?mails?|mails?|messages|inbox|threads?|"
     r"newsletters?)\b|\b(?:did|have)\s+i\s+(?:got|get|receive|received|gotten)\s+"
@@ -90,7 +94,7 @@ EMAIL_SEND = _c(
     r"^(?:e-?mail|mail)\b(?!\s+(?:is|was|from))|^(?:send|write|shoot|draft|compose|drop)\s+(?:an?\s+)?"
     r"(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|message|msg|line|reply)\b|^reply\s+to\b"
     r"|^(?:shoot|drop|send|write)\s+\w+\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|note|line|"
-    r"message)\b|^send\s+\S+@|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
+    r"message)\b|^send\s+\S+@|^(?:start|begin|open)\s+(?:an?\s+)?(?:new\s+)?(?:e-?mail|mail|draft)\b|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
 FREE = _c(
     r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
@@ -98,7 +102,7 @@ FREE = _c(
     r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|opening|window|gap|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
     r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
-    r"\bwhen\s+can\s+i\b|\bfirst\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
+    r"\bwhen\s+can\s+i\b|\b(?:first|1st)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
     r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
 EVENT_LIST = _c(
     r"\b(?:calendar|agenda|schedule|meetings|events|appointments|calls)\b|\bwhat(?:'s|\s+is)\s+"
@@ -133,7 +137,7 @@ QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was
 BOOK = _c(r"^(?:book|reserve|hold)\b")
 APPOINTMENT = _c(
     r"\b(?:meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|call\s+with|"
-    r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|"
+    r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|1-on-1|"
     r"session|workshop|webinar|conference|party|date\s+night|movie\s+night|game\s+night|"
     r"recital|concert|rehearsal|practice|check-?up|demo|presentation|offsite|wedding|yoga|"
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
@@ -203,6 +207,7 @@ def _is_task_list(text: str, s: Signals) -> bool:
 Test = Callable[[str, Signals], bool]
 _ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t)), "brief", 0.9),
+    (lambda t, s: bool(LIST_ADD.search(t)), "task.add", 0.9),
     (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
      "chat", 0.8),
     (lambda t, s: bool(REMIND.search(t)), "reminder.add", 0.95),

@@ -31,8 +31,34 @@ _NUMBER_WORDS = {
     "sixty": 60, "ninety": 90, "few": 3, "couple": 2,
 }
 
+# Number and ordinal words become digits in the normalised text, so every rule that reads
+# "3", "3rd" or "23rd" also reads "three", "third" and "twenty third" (titles keep the words).
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+          "seventeen", "eighteen", "nineteen")
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_UNIT_ORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+              "ninth")
+_TEEN_ORDS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+              "sixteenth", "seventeenth", "eighteenth", "nineteenth")
+
+
+def _suffix(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+NUMBER_TOKENS: dict[str, str] = {
+    **{w: str(i) for i, w in enumerate(_UNITS, 1)},
+    **{w: str(i) for i, w in enumerate(_TEENS, 10)},
+    **{w: str(n) for w, n in _TENS.items()},
+    **{w: f"{i}{_suffix(i)}" for i, w in enumerate(_UNIT_ORDS + _TEEN_ORDS, 1)},
+    "twentieth": "20th", "thirtieth": "30th",
+}
+_COMPOUND_HEAD = set(_TENS)  # "twenty three" -> 23, "twenty-third" -> 23rd
+
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
             "4th": 4, "fifth": 5, "5th": 5, "last": -1}
+
 
 
 def number(word: str) -> float:
@@ -153,22 +179,50 @@ class Text(NamedTuple):
 
 
 def normalise(raw: str) -> Text:
-    """Lower-case, straighten quotes and expand shorthand, keeping the character map."""
+    """Lower-case, straighten quotes, expand shorthand and number words, keeping the
+    character map."""
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for match in _TOKEN.finditer(raw):
-        _emit_gap(raw, pos, match.start(), parts, starts, ends)
-        token = match.group().lower().replace("’", "'")
-        token = TYPOS.get(token, token)
+    for a, b, token in _compounds(_tokens(raw)):
+        _emit_gap(raw, pos, a, parts, starts, ends)
         parts.append(token)
-        starts.extend([match.start()] * len(token))
-        ends.extend([match.end()] * len(token))
-        pos = match.end()
+        starts.extend([a] * len(token))
+        ends.extend([b] * len(token))
+        pos = b
     _emit_gap(raw, pos, len(raw), parts, starts, ends)
     return Text(raw, "".join(parts), starts, ends)
 
+
+Token = tuple[int, int, str, str]  # raw start, raw end, normalised form, lower-cased word
+
+
+def _tokens(raw: str) -> list[Token]:
+    found = []
+    for match in _TOKEN.finditer(raw):
+        word = match.group().lower().replace("’", "'")
+        token = TYPOS.get(word, word)
+        found.append((match.start(), match.end(), NUMBER_TOKENS.get(token, token), word))
+    return found
+
+
+def _compounds(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """Join "twenty" + "three" (or "twenty-third") into one token, "23" ("23rd")."""
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        a, b, token, word = tokens[i]
+        step = 2 if i + 2 < len(tokens) and tokens[i + 1][2] == "-" else 1
+        unit = tokens[i + step] if i + step < len(tokens) else None
+        if (word in _TENS and unit is not None and unit[0] - b <= 1 and unit[3] != unit[2]
+                and unit[2][0] in "123456789" and not unit[2][1:2].isdigit()):
+            out.append((a, unit[1], str(_TENS[word] + int(unit[2][0])) + unit[2][1:]))
+            i += step + 1
+            continue
+        out.append((a, b, token))
+        i += 1
+    return out
 
 def _emit_gap(raw: str, a: int, b: int, parts: list[str], starts: list[int],
               ends: list[int]) -> None:

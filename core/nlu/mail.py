@@ -89,6 +89,9 @@ def _clean(value: str) -> str:
 _FROM = lazy(r"\bfrom\s+(?:(?:the|my|our)\s+)?"
                    r"(?!(?:last|this|yesterday|today|the\s+last|past|next)\b)"
                    r"([\w.+-]+@[\w.-]+|[\w-]+(?:\.[\w-]+)+|[\w'-]+)")
+# "has jane emailed me": the sender is the subject of the verb.
+_SENDER = lazy(r"\b(?:has|did|have)\s+([\w'-]+)\s+(?:e-?mail(?:ed)?|written|wr[io]te|replied|"
+               r"messaged|sent)\b")
 _FLAGS = (
     (lazy(r"\bunread\b|\bhaven't\s+read\b|\bnot\s+read\b"), "is:unread"),
     (lazy(r"\bstarred\b"), "is:starred"),
@@ -105,7 +108,7 @@ _NOISE = {
     "thread", "where", "where's", "wheres", "what", "whats", "what's", "some", "new", "can",
     "you", "those",
     "these", "them", "it", "from", "sent", "by", "read", "and", "or", "e-mails",
-    "e-mail", "old", "do", "we", "be", "was", "were", "emailed", "s",
+    "e-mail", "old", "do", "we", "be", "was", "were", "emailed", "s", "how", "many", "hey",
 }
 
 
@@ -115,9 +118,10 @@ def search_query(text: Text, mask: str, start: int, dead: list[tuple[int, int]])
     blank = list(mask)
     for a, b in dead:
         blank[a:b] = " " * (b - a)
-    for m in _FROM.finditer(mask, start):
-        parts.append("from:" + text.raw_slice(m.start(1), m.end(1)).lower())
-        blank[m.start():m.end()] = " " * (m.end() - m.start())
+    for sender in (_FROM, _SENDER):
+        for m in sender.finditer(mask, start):
+            parts.append("from:" + text.raw_slice(m.start(1), m.end(1)).lower())
+            blank[m.start():m.end()] = " " * (m.end() - m.start())
     for pattern, flag in _FLAGS:
         for m in pattern.finditer(mask, start):
             if flag not in parts:

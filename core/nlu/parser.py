@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from core.errors import Invalid
-from core.nlu import quickadd, recurrence, slots, temporal, times
+from core.nlu import doubts, quickadd, recurrence, slots, temporal, times
 from core.nlu.intents import SLASH, Signals, classify
 from core.nlu.lazy import lazy
 from core.nlu.lexicon import normalise
@@ -25,13 +25,20 @@ class Parsed(NamedTuple):
     """The parser's reading of one message.
 
     slots hold `date` / aware `datetime` objects; spans are (start, end, label) character
-    ranges of the input that were recognised.
+    ranges of the input that were recognised; doubts are short reasons the reading may be
+    wrong (each lowers `confidence`).
     """
 
     intent: str
     slots: dict[str, object]
     confidence: float
     spans: list[tuple[int, int, str]]
+    doubts: tuple[str, ...] = ()
+
+    @property
+    def confident(self) -> bool:
+        """True exactly when the offline path would act on this reading without asking."""
+        return doubts.confident(self.intent, self.confidence, self.doubts)
 
 
 def parse(text: str, now: datetime, tz: str, *, dayfirst: bool = False) -> Parsed:
@@ -51,7 +58,7 @@ def parse(text: str, now: datetime, tz: str, *, dayfirst: bool = False) -> Parse
     try:
         return _parse(str(text)[:MAX_CHARS], ctx)
     except Exception:  # the promise is "never raises": fall back to chat, not a crash
-        return Parsed("chat", {}, 0.0, [])
+        return Parsed("chat", {}, 0.0, [], ("could not read this",))
 
 
 def _parse(raw: str, ctx: Context) -> Parsed:
@@ -69,7 +76,11 @@ def _parse(raw: str, ctx: Context) -> Parsed:
     sentence = slots.Sentence(text, mask, start, ctx, when, repeat, tokens, quoted, [])
     filled = slots.build(intent, sentence)
     spans = [(*text.to_raw(a, b), label) for a, b, label in sentence.spans + tokens.spans]
-    return Parsed(intent, filled, confidence, sorted(set(spans)))
+    found = doubts.review(intent, filled, when.pieces, mask[start:], ctx, when.doubts)
+    if confidence < doubts.CONFIDENT:
+        found.append(doubts.UNSURE_INTENT)
+    return Parsed(intent, filled, doubts.calibrate(confidence, found), sorted(set(spans)),
+                  tuple(found))
 
 
 def _intent(rest: str, command: str | None, when: temporal.When,

@@ -45,21 +45,26 @@ class Piece(NamedTuple):
     instant: datetime | None = None
     minutes: int | None = None
     second: Piece | None = None
+    doubt: str | None = None  # read, but maybe not as meant (e.g. a weekday that disagrees)
 
     def moved(self, start: int, end: int) -> Piece:
         return self._replace(start=start, end=end)
 
 
 Handler = Callable[[re.Match[str], Context], Piece | None]
-Rule = tuple[Lazy, Handler]
+Rule = tuple[Lazy, Handler, tuple[str, ...]]
 
 
-def rule(pattern: str) -> Callable[[Handler], Rule]:
-    """Decorator pairing a compiled pattern with the function that interprets it."""
+def rule(pattern: str, *needs: str) -> Callable[[Handler], Rule]:
+    """Decorator pairing a compiled pattern with the function that interprets it.
+
+    `needs`: substrings one of which every match contains; a text without any of them skips
+    the pattern (a substring test is far cheaper than a regex scan).
+    """
     compiled = lazy(pattern)
 
     def wrap(handler: Handler) -> Rule:
-        return compiled, handler
+        return compiled, handler, needs
 
     return wrap
 
@@ -67,7 +72,10 @@ def rule(pattern: str) -> Callable[[Handler], Rule]:
 def scan(rules: list[Rule], text: str, ctx: Context) -> list[Piece]:
     """Every match of every rule, interpreted; overlaps are resolved by the caller."""
     found: list[Piece] = []
-    for pattern, handler in rules:
+    flat = " ".join(text.split())  # so that "end  of" still has "end of"
+    for pattern, handler, needs in rules:
+        if needs and not any(word in flat for word in needs):
+            continue
         for match in pattern.finditer(text):
             try:
                 piece = handler(match, ctx)

@@ -74,7 +74,7 @@ def _fixed(body: str) -> object:
 # "weekly on monday" / "daily:" repeat; "quarterly review" is an adjective, not a repeat.
 _ADVERB_END = (r"(?=\s*(?:$|[:,.;!?)\-]|(?:on|at|from|starting|until|in|for|by|before|after|"
                r"around|each|every|p[1-4])\b|[#@\d]))")
-_OTHER = r"(?:(?P<other>other|second|alternate)\s+|(?P<count>" + NUM + r")\s+)?"
+_OTHER = r"(?:(?P<other>other|second|2nd|alternate)\s+|(?P<count>" + NUM + r")\s+)?"
 _PATTERNS: list[tuple[Lazy, object]] = [
     (lazy(r"\b" + _EVERY + r"\s+(?:single\s+)?(?:week|work|business)\s*days?\b"
                 r"|\b(?:on\s+)?weekdays\b|\bmon(?:day)?\s*-\s*fri(?:day)?\b"),
@@ -94,10 +94,10 @@ _PATTERNS: list[tuple[Lazy, object]] = [
                 + r"(?P<dom>\d{1,2})(?:st|nd|rd|th)?\b|\b" + _EVERY + r"\s+(?P<month2>" + MONTH
                 + r")\s+(?P<dom2>\d{1,2})(?:st|nd|rd|th)?\b|\b(?:yearly|annually)\s+on\s+"
                 r"(?P<month3>" + MONTH + r")\s+(?P<dom3>\d{1,2})(?:st|nd|rd|th)?\b"), None),
-    (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other|second|alternate)\s+|(?P<count>"
+    (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other|second|2nd|alternate)\s+|(?P<count>"
                 + NUM + r")(?:st|nd|rd|th)?\s+)?(?P<days>" + _WDLIST + r")\b"), _weekly),
-    (lazy(r"\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
-                r"(?P<other>)(?P<count>)"), _weekly),
+    (lazy(r"(?<!\d\s)\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
+          r"(?!\s+(?:from|ago|hence))(?P<other>)(?P<count>)"), _weekly),
     (lazy(r"\b" + _EVERY + r"\s+(?P<dom>\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+"
           r"(?:the|each|every)\s+month)?\b(?P<other>)(?P<count>)"), _monthday),
     (lazy(r"\b" + _EVERY + r"\s+" + _OTHER + r"(?P<unit>days?|weeks?|months?|years?|"

@@ -42,7 +42,7 @@ _COMMANDS = {
         r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
         r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
-        r"i\s+must|add)\b\s*:?"),
+        r"i\s+must|add|(?:put|stick|throw|pop)(?=.+\blist\b))\b\s*:?"),
     "task.complete": lazy(
         r"^\s*(?:(?:done|completed?|finished|did)\s*[:\-–]?\s*(?:with\b)?|(?:mark|set)\b|"
         r"(?:tick|check|cross|strike)(?:\s+off)?\b|(?:i\s+)?(?:just\s+)?(?:have\s+)?"

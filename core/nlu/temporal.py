@@ -8,14 +8,18 @@ from datetime import date, datetime, timedelta
 from core.nlu import times
 from core.nlu.clock import CLOCK_RULES, resolve_hour
 from core.nlu.dates import DATE_RULES
+from core.nlu.holidays import HOLIDAY_RULES
 from core.nlu.lazy import lazy
-from core.nlu.lexicon import CITIES, CITY_RE, WD, ZONES
+from core.nlu.lexicon import CITIES, CITY_RE, WD, WEEKDAYS, ZONES
 from core.nlu.pieces import Context, Piece, choose, scan
+from core.nlu.relative import RELATIVE_RULES
 
 POD_INSTANT = {"morning": 9, "afternoon": 14, "evening": 19, "night": 21, "tonight": 19}
 POD_RANGE = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 22),
              "night": (17, 22), "tonight": (17, 22)}
+RULES = HOLIDAY_RULES + DATE_RULES + RELATIVE_RULES + CLOCK_RULES
 _WEEKDAY_ONLY = lazy(r"(?:on\s+)?(?:this\s+|coming\s+)?" + WD)
+_YEAR_WRITTEN = lazy(r"\d{4}|[/.-]\d{2}$")
 _COMMA = lazy(r"[\s,]*(?:the\s+)?")
 _CONNECT = lazy(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
 _TAIL = lazy(r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
@@ -29,7 +33,8 @@ class When:
     A plain class, not a dataclass: importing dataclasses costs ~10 ms of CLI start-up.
     """
 
-    __slots__ = ("day_given", "duration", "end", "pieces", "point", "range_end", "range_start")
+    __slots__ = ("day_given", "doubts", "duration", "end", "pieces", "point", "range_end",
+                 "range_start")
 
     def __init__(self, pieces: list[Piece]) -> None:
         self.point: date | datetime | None = None
@@ -39,13 +44,16 @@ class When:
         self.duration: int | None = None
         self.pieces = pieces
         self.day_given = False
+        self.doubts: list[str] = []  # what the grammar found but could not reconcile
 
 
 def extract(norm: str, ctx: Context) -> When:
     """Find and resolve the temporal expressions in normalised text."""
-    pieces = _merge_ranges(_absorb_weekdays(choose(scan(DATE_RULES + CLOCK_RULES, norm, ctx)),
-                                            norm), norm)
-    when = When(pieces=pieces)
+    when = When([])
+    found = _absorb_weekdays(choose(scan(RULES, norm, ctx)), norm, ctx, when)
+    pieces = _merge_ranges(found, norm)
+    when.pieces = pieces
+    when.doubts.extend(p.doubt for p in pieces if p.doubt)
     durations = [p for p in pieces if p.kind == "duration"]
     when.duration = durations[0].minutes if durations else None
     _resolve_point(when, pieces, norm, ctx)
@@ -53,7 +61,7 @@ def extract(norm: str, ctx: Context) -> When:
     return when
 
 
-def _absorb_weekdays(pieces: list[Piece], norm: str) -> list[Piece]:
+def _absorb_weekdays(pieces: list[Piece], norm: str, ctx: Context, when: When) -> list[Piece]:
     """"Saturday 6/20", "friday, march 20": the explicit date decides, the weekday names it."""
     out: list[Piece] = []
     for piece in pieces:
@@ -61,10 +69,33 @@ def _absorb_weekdays(pieces: list[Piece], norm: str) -> list[Piece]:
         if (prev is not None and prev.kind == "date" and piece.kind == "date"
                 and _WEEKDAY_ONLY.fullmatch(norm, prev.start, prev.end)
                 and _COMMA.fullmatch(norm, prev.end, piece.start)):
-            out[-1] = piece.moved(prev.start, piece.end)
+            agreed = _agree(norm[prev.start:prev.end], norm[piece.start:piece.end], piece, ctx,
+                            when)
+            out[-1] = agreed.moved(prev.start, piece.end)
         else:
             out.append(piece)
     return out
+
+
+def _agree(named: str, written: str, dated: Piece, ctx: Context, when: When) -> Piece:
+    """"Sunday, Feb 10": the year in which Feb 10 is a Sunday, within a year of today."""
+    weekday = next(i for i, name in enumerate(WEEKDAYS) if name in named)
+    day = dated.day
+    if day is None or day.weekday() == weekday:
+        return dated
+    for shift in () if _YEAR_WRITTEN.search(written) else (-1, 1):
+        other = _same_day(day, day.year + shift)
+        if other and abs((other - ctx.today).days) <= 366 and other.weekday() == weekday:
+            return dated._replace(day=other)
+    when.doubts.append(f"{day:%a %d %b %Y} is not a {WEEKDAYS[weekday]}")
+    return dated
+
+
+def _same_day(day: date, year: int) -> date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
 
 
 def _merge_ranges(pieces: list[Piece], norm: str) -> list[Piece]:
@@ -92,7 +123,8 @@ def _pair(a: Piece, b: Piece | None, norm: str) -> Piece | None:
         return Piece(a.start, b.end, "trange", hour=a.hour, minute=a.minute,
                      meridiem=a.meridiem, zone=b.zone or a.zone, second=b)
     if a.kind == "date" and b.kind == "date" and a.day and b.day:
-        return Piece(a.start, b.end, "drange", day=a.day, until=b.day + timedelta(days=1))
+        last = b.day + timedelta(days=7 if timedelta(0) < a.day - b.day < timedelta(7) else 0)
+        return Piece(a.start, b.end, "drange", day=a.day, until=last + timedelta(days=1))
     return None
 
 

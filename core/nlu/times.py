@@ -94,3 +94,27 @@ def next_date(today: date, month: int, dom: int) -> date | None:
         if dom <= month_length(year, month) and date(year, month, dom) >= today:
             return date(year, month, dom)
     return None
+
+
+def nth_weekday(year: int, month: int, nth: int, weekday: int) -> date | None:
+    """The `nth` (1..5, or -1 for last) `weekday` of a month, or None if there is none."""
+    if nth < 0:
+        last = date(year, month, month_length(year, month))
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    return day if day.month == month else None
+
+
+def easter(year: int) -> date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian computus."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from core.services.tasks import TaskService
 
 SNOOZE = timedelta(hours=1)
-VERBS = {"task": ("done", "snooze", "open"), "rem": ("ack", "snooze"), "confirm": ("yes", "no")}
+VERBS = {"task": ("done", "snooze", "open"), "rem": ("ack", "snooze"),
+         "confirm": ("yes", "no", "edit")}
 UNKNOWN = "That button is no longer valid. Send /tasks for a fresh list."
 
 

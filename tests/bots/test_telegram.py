@@ -128,3 +128,16 @@ def test_today_remind_brief_and_usage(tg_services: Services, telegram_stub: Tele
     assert "call mum" in texts[0] and texts[1].startswith("Today, Tue 10 Mar")
     assert texts[2].startswith("Brief for") and "AI requests today" in texts[3]
     assert texts[4].startswith("What and when?")
+
+
+def test_a_doubtful_offline_add_gets_confirm_and_edit_buttons(
+        tg_services: Services, telegram_stub: TelegramStub) -> None:
+    feed(tg_services, message("remind me to call Bob tomorrow at 5pm at 6pm"))
+    assert "Not sure I read that right (two different times)" in telegram_stub.texts()[-1]
+    assert keyboard(telegram_stub) == ["confirm:yes", "confirm:edit"]
+    feed(tg_services, press("confirm:edit"))
+    assert "Say it again" in telegram_stub.last("editMessageText")["text"]
+    user = identities(tg_services)[0][2]
+    assert tg_services.reminders.upcoming(user) == []
+    feed(tg_services, message("remind me to call Bob tomorrow at 5pm at 6pm"), press("confirm:yes"))
+    assert [r.title for r in tg_services.reminders.upcoming(user)] == ["call Bob"]

@@ -24,10 +24,10 @@ def run(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
     monkeypatch.setenv("COLUMNS", "200")  # tables are not wrapped mid-phrase
     runner = CliRunner()
 
-    def invoke(*args: str, ok: bool = True) -> Result:
+    def invoke(*args: str, ok: bool = True, input: str | None = None) -> Result:
         context.services.cache_clear()
         try:
-            result = runner.invoke(app, list(args), catch_exceptions=False)
+            result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
         finally:
             if context.services.cache_info().currsize:
                 context.services().close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from aurelius.adapters.clock import FixedClock
 from aurelius.bootstrap import Services
@@ -25,21 +26,37 @@ def _titles(app: AureliusApp) -> list[str]:
     return [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
 
 
+async def _quick_add(app: AureliusApp, pilot: Any, text: str, shows: str) -> str:
+    """Open quick-add, type `text`, wait until the preview shows `shows`; the preview text."""
+    await pilot.press("a")
+    await type_text(pilot, text)
+    preview = app.query_one("#quick-preview")
+    await until(pilot, lambda: shows in str(preview.render()))
+    return str(preview.render())
+
+
 def test_quick_add_previews_then_creates_a_task(
     make_app: MakeApp, services: Services, user_id: int
 ) -> None:
     async def scenario() -> None:
         async with started(make_app) as (app, pilot):
-            await pilot.press("a")
-            await type_text(pilot, "Buy milk tomorrow p1 #errands")
-            preview = app.query_one("#quick-preview")
-            await until(pilot, lambda: "Wed 11 Mar 2026" in str(preview.render()))
-            assert "p1" in str(preview.render()) and "#errands" in str(preview.render())
+            shown = await _quick_add(app, pilot, "Buy milk tomorrow p1 #errands",
+                                     "Wed 11 Mar 2026")
+            assert "p1" in shown and "#errands" in shown
             await pilot.press("enter")
             await until(pilot, lambda: _titles(app) == ["Buy milk"])
         [task] = services.tasks.ranked(user_id)
         assert (task.title, task.priority, task.tags) == ("Buy milk", 1, ["errands"])
         assert str(task.due) == "2026-03-11"
+
+    run(scenario())
+
+
+def test_quick_add_preview_marks_a_doubtful_reading(make_app: MakeApp) -> None:
+    async def scenario() -> None:
+        async with started(make_app) as (app, pilot):
+            shown = await _quick_add(app, pilot, "call Bob at 5pm at 6pm", "not sure")
+            assert "two different times" in shown
 
     run(scenario())
 
