@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from cli import context, render
-from cli.app import group
+from cli.app import fail, group
 
 bot_app = group("Run the Slack or Telegram bot in the foreground.")
 link_app = group("Link a chat account to your Aurelius account with a one-time code.")
@@ -55,8 +55,23 @@ def serve(
     """The webhook server: /healthz, /readyz, Slack events and the Telegram webhook."""
     import uvicorn
 
+    _check_can_listen(host, port)
     uvicorn.run("bots.serve:create", factory=True, host=host, port=port,
                 log_level="info", access_log=False)  # access logs would show chat ids
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail in one line (not uvicorn's log and exit 3) when the address cannot be bound."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        fail(f"Cannot listen on {host}:{port} ({reason}); choose another --host or --port.")
 
 
 def _link(channel: str, as_json: bool) -> None:

@@ -207,3 +207,14 @@ def test_a_reminder_cannot_point_at_another_users_task(services: Services) -> No
     with pytest.raises(NotFound, match=f"No task #{task.id}"):
         services.reminders.add(other, "peek", NOW, task_id=task.id)
     assert services.reminders.add(owner, "mine", NOW, task_id=task.id).title == "mine"
+
+
+def test_serve_on_an_address_it_cannot_bind_says_so_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = str(taken.getsockname()[1])
+        line = one_line_error(invoke("serve", "--host", "127.0.0.1", "--port", busy))
+    assert "Cannot listen on 127.0.0.1:" in line and "in use" in line
+    line = one_line_error(invoke("serve", "--host", "no.such.host.invalid", "--port", "0"))
+    assert "Cannot listen on no.such.host.invalid:0" in line
