@@ -150,7 +150,7 @@ check() {  # check NAME COMMAND...: run it, record the outcome, never stop the s
   fi
 }
 
-check pytest python -m pytest -n "${AURELIUS_TEST_WORKERS:-auto}" "$@"
+check pytest python -m pytest -n "${AURELIUS_TEST_WORKERS:-auto}" --dist loadgroup "$@"
 check ruff ruff check .
 check mypy mypy
 check lint-imports lint-imports

@@ -28,6 +28,9 @@ from tests.e2e.warm_process import (
 
 pytestmark = [
     pytest.mark.slow,
+    # One worker runs them all in turn: one of them changes a source file's mtime, which
+    # (by design) retires every server running at that moment.
+    pytest.mark.xdist_group("warm"),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
 ]
 SCRIPT = [

@@ -19,6 +19,9 @@ from tests.e2e.warm_process import aurelius, gone, running_server, socket_path, 
 
 pytestmark = [
     pytest.mark.slow,
+    # One worker runs them all in turn: one of them changes a source file's mtime, which
+    # (by design) retires every server running at that moment.
+    pytest.mark.xdist_group("warm"),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
 ]
 NOBODY = 65534
