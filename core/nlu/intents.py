@@ -21,6 +21,10 @@ def _c(pattern: str) -> Lazy:
     return lazy(pattern)
 
 
+# "book" as a noun: "book club thursday" is a club meeting, not a booking.
+BOOK_NOUN = r"book\s+(?:club|group|fair|signing|launch|reading|tour|swap)\b"
+
+
 SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "reminder.add",
          "reminder": "reminder.add", "brief": "brief", "briefing": "brief", "today": "brief",
          "done": "task.complete", "complete": "task.complete", "tasks": "task.list",
@@ -32,7 +36,7 @@ SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "r
 
 TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
-    r"task|task|todo|to-?do|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
+    r"task|(?:task|todo|to-?do)(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
     r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
@@ -53,8 +57,8 @@ CHAT = _c(
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
     r"cron\s+expression)\b")
 # A question about how to do something is chat even when it names a reminder or a task.
-HOW_TO = _c(r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|is\s+there\s+"
-            r"a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
+HOW_TO = _c(r"^(?:(?:how|where)\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|"
+            r"is\s+there\s+a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
 BRIEF = _c(
     r"\bbrief\s+me\b|^brief\b|\bbriefing\b|\b(?:morning|daily|evening|weekly|day)\s+(?:summary|"
     r"digest|rundown|overview|recap)\b|\bcatch\s+me\s+up\b|\bwhat(?:'s|\s+does|\s+is|\s+will)?"
@@ -70,9 +74,10 @@ REMIND = _c(
     r"\b(?:remind|ping|nudge|alert|notify|buzz|text|message|wake)\s+me\b|^remind\b|^reminder\b|"
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
-    r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b")
+    r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b|"
+    r"\b(?:put|pop|stick|drop|shoot|send|add|create|make)\s+(?:me\s+|in\s+)?an?\s+reminder\b")
 COMPLETE = _c(
-    r"^(?:done|completed?|finished|did)\s*[:\-–]|^done\s+with\b|^(?:i\s+)?(?:just\s+)?"
+    r"^(?:(?:task|todo|to-?do)\s+)?(?:done|completed?|finished|did)\s*[:\-–]|^done\s+with\b|^(?:i\s+)?(?:just\s+)?"
     r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"
     r"finished)\b|^(?:tick|check|cross|strike)\s+off\b|^(?:tick|check|cross)\b.*\boff\b|"
     r"^(?:complete|close|finish)\s+(?:task|the\s+task|todo)\b|^(?:i\s+)?(?:have\s+)?"
@@ -80,7 +85,7 @@ COMPLETE = _c(
     r"^\W*done\W*$")
 # "add milk to my grocery list", "put eggs on the shopping list": a task on that list.
 LIST_ADD = _c(r"^(?:add|put|stick|throw|pop|write)\b.+\b(?:to|on|onto|in)\s+(?:my|the|our)\s+"
-              r"[\w-]+\s+list\b")
+              r"(?:[\w-]+\s+)?list\b")
 EMAIL_SEARCH = _c(
     r"\bhow\s+many\s+(?:new\s+|unread\s+)?(?:e-?mails|mails|messages)\b|"
     r"\b(?:find|search|show|list|look\s+(?:for|up)|any|get|pull\s+up|open|fetch|check|did\s+"
@@ -99,7 +104,7 @@ FREE = _c(
     r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
     r"(?:am\s+i|are\s+we|is\s+\w+)\s+(?:free|available)\b|\bfree\s+(?:time|slots?|windows?)\b|"
-    r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|opening|window|gap|availability)\b|"
+    r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|openings?|windows?|gaps?|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
     r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
     r"\bwhen\s+can\s+i\b|\b(?:first|1st)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
@@ -133,10 +138,13 @@ EVENT_VERB = _c(
     r"(?:add|create|new|make)\s+(?:an?\s+)?(?:event|meeting|appointment|calendar\s+event)|"
     r"set\s+(?:an?\s+|up\s+an?\s+)?(?:meeting|call|appointment|event)|book\s+(?:a\s+|an\s+)?"
     r"(?:meeting|call|slot|time|room|appointment|1:1|session))\b")
+# A request that names the calendar or meetings is a listing, not a general brief.
+NAMES_CALENDAR = _c(r"\b(?:calendar|agenda|meetings?|appointments?|events)\b")
 QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was|were)\b")
-BOOK = _c(r"^(?:book|reserve|hold)\b")
+BOOK = _c(r"^(?:(?!" + BOOK_NOUN + r")book|reserve|hold)\b")
 APPOINTMENT = _c(
-    r"\b(?:meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|call\s+with|"
+    r"\b(?:" + BOOK_NOUN + r"|meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|"
+    r"call\s+with|"
     r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|1-on-1|"
     r"session|workshop|webinar|conference|party|date\s+night|movie\s+night|game\s+night|"
     r"recital|concert|rehearsal|practice|check-?up|demo|presentation|offsite|wedding|yoga|"
@@ -206,7 +214,7 @@ def _is_task_list(text: str, s: Signals) -> bool:
 
 Test = Callable[[str, Signals], bool]
 _ORDERED: list[tuple[Test, str, float]] = [
-    (lambda t, s: bool(BRIEF.search(t)), "brief", 0.9),
+    (lambda t, s: bool(BRIEF.search(t) and not NAMES_CALENDAR.search(t)), "brief", 0.9),
     (lambda t, s: bool(LIST_ADD.search(t)), "task.add", 0.9),
     (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
      "chat", 0.8),
