@@ -43,7 +43,8 @@ def colon_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, hour, int(m[2]), clock)
 
 
-@rule(_B + r"(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
+@rule(_B + r"(?:at|@|around|by|from|between|till|until|when\s+it(?:'s|\s+is))\s+(\d{1,2})"
+      r"(?:\s*o'?clock)?\b"
       r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
       r"guests|of\b|st\b|nd\b|rd\b|th\b))" + _ZONE)
 def bare_hour(m: re.Match[str], ctx: Context) -> Piece | None:

@@ -38,12 +38,12 @@ TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
     r"task|(?:task|todo|to-?do)(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
-    r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
+    r"make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
     r"what\s+(?:is|are|was|were)\s+(?:a|an|the\s+(?:best|difference|capital|meaning|"
     r"weather|population|point)|some|good)\b|what's\s+(?:a|an|the\s+(?:best|difference|"
-    r"weather|capital|meaning))\b|what(?:'s|\s+is)\s+[\d$€£(]|why|who|where\s+(?:is|are|can)|"
+    r"weather|capital|meaning))\b|what(?:'s|\s+is)\s+[\d$€£(]|why|who(?!\s+am\s+i\s+meeting)|where\s+(?:is|are|can)|"
     r"explain|define|translate|tell\s+me\s+(?:a|about|why|how)|what\s+day\s+of|"
     r"what\s+time\s+is\s+it|what\s+does|what\s+do\s+you|which\s+is|is\s+it\s+(?:true|better|"
     r"possible|ok|safe)|should\s+i|can\s+you\s+(?:explain|tell|recommend|suggest|write|"
@@ -69,7 +69,9 @@ BRIEF = _c(
     r"(?:my|the)\s+day|\bwhat's\s+up\s+(?:today|for\s+today)\b|\bwhat\s+should\s+i\s+"
     r"(?:focus|work)\s+on\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'s\s+on)\s+(?:on\s+)?"
     r"(?:for\s+)?(?:today|tomorrow)\s*\??$|\bhow(?:'s|\s+is)\s+my\s+(?:day|week)\b|"
-    r"\bstart\s+my\s+day\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
+    r"\bstart\s+my\s+day\b|\b(?:rundown|overview|summary|lowdown|recap)\s+(?:of|for)\s+"
+    r"(?:my\s+|the\s+)?(?:day|today|tomorrow)\b|\bwhat\s+(?:should|do)\s+i\s+(?:need\s+to\s+)?know\s+"
+    r"(?:about|for)\s+(?:today|tomorrow|my\s+day)\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
 REMIND = _c(
     r"\b(?:remind|ping|nudge|alert|notify|buzz|text|message|wake)\s+me\b|^remind\b|^reminder\b|"
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
@@ -77,7 +79,7 @@ REMIND = _c(
     r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b|"
     r"\b(?:put|pop|stick|drop|shoot|send|add|create|make)\s+(?:me\s+|in\s+)?an?\s+reminder\b")
 COMPLETE = _c(
-    r"^(?:(?:task|todo|to-?do)\s+)?(?:done|completed?|finished|did)\s*[:\-–]|^done\s+with\b|^(?:i\s+)?(?:just\s+)?"
+    r"^(?:(?:task|todo|to-?do)\s+)?(?:done|completed?|finished|did)\s*[:\-–]|^(?:i'm\s+|i\s+am\s+)?(?:all\s+|finally\s+)?done\s+with\b|^(?:i\s+)?(?:just\s+)?"
     r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"
     r"finished)\b|^(?:tick|check|cross|strike)\s+off\b|^(?:tick|check|cross)\b.*\boff\b|"
     r"^(?:complete|close|finish)\s+(?:task|the\s+task|todo)\b|^(?:i\s+)?(?:have\s+)?"
@@ -129,7 +131,7 @@ LIST_OPENER = _c(
 TASK_LIST = _c(
     r"\b(?:tasks|to-?dos|todo\s+list|to-?do\s+list|to\s+do\s+list|task\s+list|checklist)\b|"
     r"\bwhat(?:'s|\s+is)\s+(?:due|overdue|left|pending|outstanding|on\s+my\s+(?:plate|list))\b|"
-    r"\bwhat\s+do\s+i\s+(?:need|have)\s+to\s+do\b|\boverdue\b|\bwhat\s+(?:needs|is)\s+"
+    r"\bwhat\s+do\s+i\s+(?:still\s+)?(?:need|have)\s+to\s+do\b|\boverdue\b|\bwhat\s+(?:needs|is)\s+"
     r"(?:to\s+be\s+)?(?:done|finished)\b|\bmy\s+(?:open\s+)?(?:tasks|todos)\b")
 EVENT_VERB = _c(
     r"^(?:schedule|set\s+up|arrange|organi[sz]e|plan\s+a|calendar|block(?:\s+off|\s+out)?|"
@@ -215,6 +217,7 @@ def _is_task_list(text: str, s: Signals) -> bool:
 Test = Callable[[str, Signals], bool]
 _ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t) and not NAMES_CALENDAR.search(t)), "brief", 0.9),
+    (lambda t, s: bool(BRIEF.search(t)), "event.list", 0.85),
     (lambda t, s: bool(LIST_ADD.search(t)), "task.add", 0.9),
     (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
      "chat", 0.8),

@@ -43,11 +43,12 @@ _COMMANDS = {
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
         r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
-        r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
+        r"(?:to|about)|remember\s+to|make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add|(?:put|stick|throw|pop)(?=.+\blist\b))\b\s*:?"),
     "task.complete": lazy(
         r"^\s*(?:(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)\b\s*:?|(?:(?:task|todo|to-?do)\s+)?"
-        r"(?:done|completed?|finished|did)\s*[:\-–]?\s*(?:with\b)?|(?:mark|set)\b|"
+        r"(?:(?:i'm|i\s+am)\s+)?(?:all\s+|finally\s+)?(?:done|completed?|finished|did)\s*[:\-–]?\s*"
+        r"(?:with\b)?|(?:mark|set)\b|"
         r"(?:tick|check|cross|strike)(?:\s+off)?\b|(?:i\s+)?(?:just\s+)?(?:have\s+)?"
         r"(?:finished|completed|did)\b|(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)"
         r"\b\s*:?)|\s(?:as\s+)?(?:done|complete|completed|finished|off)(?:\s+(?:please|now))?"
