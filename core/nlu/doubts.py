@@ -95,7 +95,7 @@ def _conflicts(pieces: list[Piece]) -> list[str]:
 def _misfit_parts_of_day(pieces: list[Piece]) -> list[str]:
     """"the 3pm meeting tomorrow morning": a written clock time outside the part of day."""
     hours = [_hour24(p) for p in pieces if p.kind == "time" and p.meridiem]
-    for pod in (p.pod for p in pieces if p.kind == "pod"):
+    for pod in (p.pod for p in pieces if p.pod and p.kind in ("pod", "date")):
         low, high = _POD_HOURS.get(pod or "", (0, 29))
         if any(not (low <= h < high or low <= h + 24 < high) for h in hours):
             return ["the time does not fit the part of the day"]
