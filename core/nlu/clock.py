@@ -43,6 +43,13 @@ def colon_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, hour, int(m[2]), clock)
 
 
+@rule(_B + r"(?:at|@|around|by|from|until|till)\s+(\d{1,2})\.([0-5]\d)(?![\d.])" + _ZONE, ".")
+def dotted_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"at 9.30", "until 21.15": a dotted time needs a word that introduces a time."""
+    hour = int(m[1])
+    return _time(m, hour, int(m[2]), "24" if hour == 0 or hour > 12 else None)
+
+
 @rule(_B + r"(?:at|@|around|by|from|between|till|until|when\s+it(?:'s|\s+is))\s+(\d{1,2})"
       r"(?:\s*o'?clock)?\b"
       r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
@@ -230,8 +237,8 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, around_hour, half_hour, hour_with_part_of_day,
-    french_time,
+    time_range, meridiem_time, colon_time, dotted_time, around_hour, half_hour,
+    hour_with_part_of_day, french_time,
     spaced_time, bare_hour, approx_time, oclock,
     named_time, part_of_day,
     in_elapsed, in_elapsed_compound, duration, an_hour,

@@ -77,7 +77,7 @@ REMIND = _c(
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
     r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b|"
-    r"\b(?:put|pop|stick|drop|shoot|send|add|create|make)\s+(?:me\s+|in\s+)?an?\s+reminder\b")
+    r"\b(?:set|put|pop|stick|drop|shoot|send|add|create|make)\s+(?:me\s+|in\s+)?an?\s+reminder\b")
 COMPLETE = _c(
     r"^(?:(?:task|todo|to-?do)\s+)?(?:done|completed?|finished|did)\s*[:\-–]|^(?:i'm\s+|i\s+am\s+)?(?:all\s+|finally\s+)?done\s+with\b|^(?:i\s+)?(?:just\s+)?"
     r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"

@@ -25,6 +25,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     ("remind me at 15 to 6 to close the shop", at(10, 17, 45)),  # "at": a point, not a range
     ("remind me friday at 5 to 9 to leave", at(13, 8, 55)),
     ("ping me when it's 4", at(10, 16, 0)),
+    ("remind me at 10.15 tomorrow to ring Joe", at(11, 10, 15)),  # "at" makes a dot a time
+    ("remind me until 21.40 to check the oven", at(10, 21, 40)),
     ("remind me to pay the bill when it is 11", at(10, 11, 0)),
 ])
 def test_clock_forms(text: str, moment: datetime) -> None:
@@ -80,6 +82,7 @@ def test_project_named_before_a_due_date() -> None:
     "could you put a reminder in for 4pm to call the bank",
     "pop a reminder in for me at 4pm to call the bank",
     "send me a reminder at 4pm to call the bank",
+    "set me a reminder for 4pm to call the bank",
 ])
 def test_reminders_asked_for_as_a_thing(text: str) -> None:
     parsed = parse(text, NOW, BERLIN)
@@ -123,6 +126,8 @@ def test_weekday_then_month_day_then_clock() -> None:
     ("remind me about the 8pm call tomorrow morning", "the time does not fit the part of the day"),
     ("remind me to call Ann at 9am tonight", "the time does not fit the part of the day"),
     ("add saturday paper delivery to my list", "'saturday paper' may be a name, not a day"),
+    ("remind me 10 to 5 tomorrow to jog", "unread date or time words in the title: 10 to 5"),
+    ("remind me to call Jo 8.45 friday", "unread date or time words in the title: 8.45"),
 ])
 def test_doubtful_readings_ask(text: str, reason: str) -> None:
     parsed = parse(text, NOW, BERLIN)
@@ -136,6 +141,7 @@ def test_doubtful_readings_ask(text: str, reason: str) -> None:
     "call mom sunday about dinner",
     "is thursday open?",
     "remind me to wish Augusta luck on friday",  # a name that starts like a month
+    "pay $12.50 to Sam on friday",
 ])
 def test_consistent_readings_stay_confident(text: str) -> None:
     assert parse(text, NOW, BERLIN).confident
