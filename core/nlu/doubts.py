@@ -60,6 +60,8 @@ def review(intent: str, slots: dict[str, object], pieces: list[Piece], text: str
         doubts.extend(_past(slots.get(_NEW_ITEM[intent]), ctx))
     if intent in ("reminder.add", "event.add") and slots.get(_NEW_ITEM[intent]) is None:
         doubts.append("no time given")  # offline asks for one rather than acting
+    if intent == "event.add" and _length_lost(slots, pieces):
+        doubts.append("a length but no start time")
     if intent in ACTIONABLE and _STEPS.search(text):
         doubts.append(SEVERAL_STEPS)
     return list(dict.fromkeys(doubts))
@@ -108,6 +110,12 @@ def _hour24(piece: Piece) -> int:
     if piece.meridiem == "pm" and hour < 12:
         return hour + 12
     return 0 if piece.meridiem == "am" and hour == 12 else hour
+
+
+def _length_lost(slots: dict[str, object], pieces: list[Piece]) -> bool:
+    """"block 2 hours friday": the event would fill the whole day, not the two hours asked."""
+    asked = [p.minutes for p in pieces if p.kind == "duration"]
+    return bool(asked) and slots.get("duration_minutes") != asked[0]
 
 
 def _past(value: object, ctx: Context) -> list[str]:

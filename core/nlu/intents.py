@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from core.nlu.lazy import Lazy, lazy
+from core.nlu.lexicon import WD
 
 
 class Signals(NamedTuple):
@@ -69,7 +70,8 @@ BRIEF = _c(
     r"(?:my|the)\s+day|\bwhat's\s+up\s+(?:today|for\s+today)\b|\bwhat\s+should\s+i\s+"
     r"(?:focus|work)\s+on\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'s\s+on)\s+(?:on\s+)?"
     r"(?:for\s+)?(?:today|tomorrow)\s*\??$|\bhow(?:'s|\s+is)\s+my\s+(?:day|week)\b|"
-    r"\bstart\s+my\s+day\b|\b(?:rundown|overview|summary|lowdown|recap)\s+(?:of|for)\s+"
+    r"\bstart\s+my\s+day\b|\bwhat\s+(?:does|will)\s+(?:(?:this|next)\s+)?(?:" + WD + r"|today|"
+    r"tomorrow|tonight|(?:the|this|next)\s+weekend|next\s+week)\s+look\s+like\b|\b(?:rundown|overview|summary|lowdown|recap)\s+(?:of|for)\s+"
     r"(?:my\s+|the\s+)?(?:day|today|tomorrow)\b|\bwhat\s+(?:should|do)\s+i\s+(?:need\s+to\s+)?know\s+"
     r"(?:about|for)\s+(?:today|tomorrow|my\s+day)\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
 REMIND = _c(
@@ -108,7 +110,7 @@ FREE = _c(
     r"(?:am\s+i|are\s+we|is\s+\w+)\s+(?:free|available)\b|\bfree\s+(?:time|slots?|windows?)\b|"
     r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|openings?|windows?|gaps?|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
-    r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
+    r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|openings|gaps?|slots|windows)\b|"
     r"\bwhen\s+can\s+i\b|\b(?:first|1st)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
     r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
 EVENT_LIST = _c(

@@ -24,6 +24,7 @@ _COMMA = lazy(r"[\s,]*(?:the\s+)?")
 # "add sunday roast shopping": a day name between two title words may be part of a name.
 _WORD_BEFORE = lazy(r"([a-z']+)\s+$")
 _WORD_AFTER = lazy(r"\s+([a-z']+)\b")
+_DETERMINERS = frozenset(("the", "my", "our", "your", "his", "her", "their"))
 _LINKS = frozenset((
     "on", "by", "this", "next", "coming", "last", "every", "until", "till", "before", "after",
     "from", "for", "due", "starting", "and", "or", "to", "about", "with", "at", "re",
@@ -71,15 +72,21 @@ def extract(norm: str, ctx: Context) -> When:
 
 
 def _weekday_in_words(pieces: list[Piece], norm: str) -> list[str]:
+    """Day names and times that may describe a thing: "sunday roast", "the 3pm meeting"."""
     starts = {p.start for p in pieces}
     for p in pieces:
-        if p.kind != "date" or not _WEEKDAY_ONLY.fullmatch(norm, p.start, p.end):
+        weekday = p.kind == "date" and _WEEKDAY_ONLY.fullmatch(norm, p.start, p.end)
+        if not (weekday or p.kind == "time"):
             continue
         before = _WORD_BEFORE.search(norm, 0, p.start)
         after = _WORD_AFTER.match(norm, p.end)
-        if (before and after and before[1] not in _LINKS and after[1] not in _LINKS
-                and after.start(1) not in starts):
-            return [f"'{norm[p.start:p.end]} {after[1]}' may be a name, not a day"]
+        if not (before and after) or after[1] in _LINKS or after.start(1) in starts:
+            continue
+        words = f"'{norm[p.start:p.end]} {after[1]}'"
+        if before[1] in _DETERMINERS:
+            return [f"{words} may name the thing, not the time"]
+        if weekday and before[1] not in _LINKS:
+            return [f"{words} may be a name, not a day"]
     return []
 
 

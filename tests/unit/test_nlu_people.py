@@ -99,6 +99,10 @@ def test_book_as_a_noun_is_not_a_booking() -> None:
 
 @pytest.mark.parametrize(("text", "intent"), [
     ("got any openings friday morning", "event.free"),
+    ("any openings tomorrow afternoon", "event.free"),
+    ("what does thursday look like on my calendar", "event.list"),
+    ("what does thursday look like", "brief"),
+    ("what does a good cv look like", "chat"),
     ("how does my week look on the calendar", "event.list"),  # names the calendar
     ("how does my week look", "brief"),
     ("who am i meeting with tomorrow", "event.list"),
@@ -128,6 +132,9 @@ def test_weekday_then_month_day_then_clock() -> None:
     ("add saturday paper delivery to my list", "'saturday paper' may be a name, not a day"),
     ("remind me 10 to 5 tomorrow to jog", "unread date or time words in the title: 10 to 5"),
     ("remind me to call Jo 8.45 friday", "unread date or time words in the title: 8.45"),
+    ("remind me about the 11am review tomorrow", "'11am review' may name the thing, not the time"),
+    ("remind me about our friday call", "'friday call' may name the thing, not the time"),
+    ("block 3 hours thursday for taxes", "a length but no start time"),
 ])
 def test_doubtful_readings_ask(text: str, reason: str) -> None:
     parsed = parse(text, NOW, BERLIN)
