@@ -38,6 +38,8 @@ _TEMPORAL = lazy(
     r"\d{1,2}(?=\s*$)|\d{1,2}(?=\s+(?:in\s+the|this|tomorrow|tonight|in\b))|"
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=\s*$))",
     re.IGNORECASE)
+_ALARM = lazy(r"\b(?:wake|alarm)\b")
+_PM_BARE = frozenset((1, 2, 3, 4, 5, 6, 12))  # bare hours read as afternoon (or noon)
 # Several actions in one sentence, or a change to something that exists: no single reading.
 _STEPS = lazy(r"\b(?:and\s+then|then\s+(?:remind|add|book|schedule|send)|and\s+(?:also\s+)?"
               r"(?:remind|add|schedule|book|move|tell|send|invite)|move\s+(?:my|the|our)\s+(?:\w+\s+)?(?:appointment|meeting|call|event|"
@@ -60,6 +62,9 @@ def review(intent: str, slots: dict[str, object], pieces: list[Piece], text: str
         doubts.extend(_past(slots.get(_NEW_ITEM[intent]), ctx))
     if intent in ("reminder.add", "event.add") and slots.get(_NEW_ITEM[intent]) is None:
         doubts.append("no time given")  # offline asks for one rather than acting
+    if intent == "reminder.add" and _ALARM.search(text) and any(
+            p.kind == "time" and p.meridiem is None and (p.hour or 0) in _PM_BARE for p in pieces):
+        doubts.append("an alarm at a bare hour: am or pm?")  # "wake me at 6" is not 18:00
     if intent == "event.add" and _length_lost(slots, pieces):
         doubts.append("a length but no start time")
     if intent in ACTIONABLE and _STEPS.search(text):

@@ -36,7 +36,7 @@ _COMMANDS = {
     "reminder.add": lazy(
         r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
-        r"notify|buzz|text|message|wake)\s+me|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
+        r"notify|buzz|text|message|wake)\s+me(?:\s+up\b)?|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
         r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know|(?:set|put|pop|stick|drop|shoot|send|add|"
         r"create|make)\s+(?:me\s+|in\s+)?an?\s+reminder(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?"),
     "task.add": lazy(

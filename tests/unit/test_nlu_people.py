@@ -135,6 +135,8 @@ def test_weekday_then_month_day_then_clock() -> None:
     ("remind me about the 11am review tomorrow", "'11am review' may name the thing, not the time"),
     ("remind me about our friday call", "'friday call' may name the thing, not the time"),
     ("block 3 hours thursday for taxes", "a length but no start time"),
+    ("wake me up at 5", "an alarm at a bare hour: am or pm?"),
+    ("set an alarm for 6:30 tomorrow", "an alarm at a bare hour: am or pm?"),
 ])
 def test_doubtful_readings_ask(text: str, reason: str) -> None:
     parsed = parse(text, NOW, BERLIN)
@@ -149,6 +151,7 @@ def test_doubtful_readings_ask(text: str, reason: str) -> None:
     "is thursday open?",
     "remind me to wish Augusta luck on friday",  # a name that starts like a month
     "pay $12.50 to Sam on friday",
+    "wake me up at 5am",
 ])
 def test_consistent_readings_stay_confident(text: str) -> None:
     assert parse(text, NOW, BERLIN).confident
