@@ -22,6 +22,10 @@ def _c(pattern: str) -> Lazy:
     return lazy(pattern)
 
 
+# A reminder asked for as a thing: "shoot me a reminder", "put a reminder in".
+ASK_REMINDER = (r"(?:i(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?:to\s+(?:get|have|set)\s+)?|"
+                r"(?:set|put|pop|stick|drop|shoot|send|add|create|make|get)\s+(?:me\s+|in\s+)?)"
+                r"an?\s+reminder\b")
 # "book" as a noun: "book club thursday" is a club meeting, not a booking.
 BOOK_NOUN = r"book\s+(?:club|group|fair|signing|launch|reading|tour|swap)\b"
 
@@ -38,7 +42,7 @@ SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "r
 TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
     r"task|(?:task|todo|to-?do)(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
-    r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
+    r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget(?:\s+(?:to|about))?|remember\s+to|"
     r"make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
@@ -79,7 +83,7 @@ REMIND = _c(
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
     r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b|"
-    r"\b(?:set|put|pop|stick|drop|shoot|send|add|create|make)\s+(?:me\s+|in\s+)?an?\s+reminder\b")
+    r"\b" + ASK_REMINDER)
 COMPLETE = _c(
     r"^(?:(?:task|todo|to-?do)\s+)?(?:done|completed?|finished|did)\s*[:\-–]|^(?:i'm\s+|i\s+am\s+)?(?:all\s+|finally\s+)?done\s+with\b|^(?:i\s+)?(?:just\s+)?"
     r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"

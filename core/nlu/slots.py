@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from core.nlu import mail, recurrence, times
-from core.nlu.intents import BOOK_NOUN
+from core.nlu.intents import ASK_REMINDER, BOOK_NOUN
 from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 from core.nlu.pieces import Context
@@ -37,13 +37,13 @@ _COMMANDS = {
         r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
         r"notify|buzz|text|message|wake)\s+me(?:\s+up\b)?|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
-        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know|(?:set|put|pop|stick|drop|shoot|send|add|"
-        r"create|make)\s+(?:me\s+|in\s+)?an?\s+reminder(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?"),
+        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know|" + ASK_REMINDER
+        + r"(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?"),
     "task.add": lazy(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
         r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
-        r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
-        r"(?:to|about)|remember\s+to|make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
+        r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
+        r"(?:\s+(?:to|about))?|remember\s+to|make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add|(?:put|stick|throw|pop)(?=.+\blist\b))\b\s*:?"),
     "task.complete": lazy(
         r"^\s*(?:(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)\b\s*:?|(?:(?:task|todo|to-?do)\s+)?"

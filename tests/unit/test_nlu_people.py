@@ -71,6 +71,11 @@ def test_list_additions(text: str, title: str, project: str | None) -> None:
     assert parsed.slots.get("project") == project
 
 
+def test_dont_forget_without_to() -> None:
+    parsed = parse("don't let me forget the umbrella tomorrow", NOW, BERLIN)
+    assert (parsed.intent, parsed.slots["title"]) == ("task.add", "the umbrella")
+
+
 def test_project_named_before_a_due_date() -> None:
     parsed = parse("new task: sketch the logo for the Branding project due friday", NOW, BERLIN)
     assert parsed.slots["project"] == "Branding"
@@ -83,6 +88,8 @@ def test_project_named_before_a_due_date() -> None:
     "pop a reminder in for me at 4pm to call the bank",
     "send me a reminder at 4pm to call the bank",
     "set me a reminder for 4pm to call the bank",
+    "i'd like a reminder at 4pm to call the bank",
+    "i want to get a reminder at 4pm to call the bank",
 ])
 def test_reminders_asked_for_as_a_thing(text: str) -> None:
     parsed = parse(text, NOW, BERLIN)
