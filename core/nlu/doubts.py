@@ -60,6 +60,8 @@ def review(intent: str, slots: dict[str, object], pieces: list[Piece], text: str
     doubts.extend(_conflicts(pieces))
     if intent in _NEW_ITEM:
         doubts.extend(_past(slots.get(_NEW_ITEM[intent]), ctx))
+    if intent in ("task.add", "event.add") and not slots.get("title"):
+        doubts.append("nothing named to add")
     if intent in ("reminder.add", "event.add") and slots.get(_NEW_ITEM[intent]) is None:
         doubts.append("no time given")  # offline asks for one rather than acting
     if intent == "reminder.add" and _ALARM.search(text) and any(

@@ -58,7 +58,8 @@ CHAT = _c(
     r"formal)?\s*(?:way|reply|response|poem|toast|speech|bio|tweet|post|intro)|"
     r"write\s+(?:me\s+)?an?\s+(?:poem|story|haiku|song|joke|limerick|bio|cover\s+letter|"
     r"speech|essay|tweet|post)|calculate|convert|summari[sz]e|brainstorm|compare|"
-    r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure)\b"
+    r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure|"
+    r"(?:good\s+)?(?:morning|afternoon|evening|night)(?=\W*$))\b"
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
     r"cron\s+expression)\b")
 # A question about how to do something is chat even when it names a reminder or a task.

@@ -117,6 +117,8 @@ def test_book_as_a_noun_is_not_a_booking() -> None:
     ("what should i know about tomorrow", "brief"),
     ("what do i still need to do this week", "task.list"),
     ("where do i change my time zone", "chat"),  # a question about the tool
+    ("good evening!", "chat"),
+    ("morning", "chat"),
 ])
 def test_everyday_intents(text: str, intent: str) -> None:
     assert parse(text, NOW, BERLIN).intent == intent
@@ -143,6 +145,7 @@ def test_weekday_then_month_day_then_clock() -> None:
     ("remind me about our friday call", "'friday call' may name the thing, not the time"),
     ("block 3 hours thursday for taxes", "a length but no start time"),
     ("wake me up at 5", "an alarm at a bare hour: am or pm?"),
+    ("add task for tomorrow at 3", "nothing named to add"),
     ("set an alarm for 6:30 tomorrow", "an alarm at a bare hour: am or pm?"),
 ])
 def test_doubtful_readings_ask(text: str, reason: str) -> None:
