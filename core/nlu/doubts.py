@@ -27,7 +27,7 @@ _NEW_ITEM = {"task.add": "due", "reminder.add": "remind_at", "event.add": "start
 # Words that belong to a date or time: left in a title they mean part of one was missed.
 _MONTH = "(?:" + "|".join(m for m in MONTHS if m != "may") + ")"  # "I may" is no date
 _TEMPORAL = lazy(
-    r"(?<![#@])\b(?:(?:" + _MONTH + "|" + WD + r")\b|\d+(?:st|nd|rd|th)|(?:first|second|third|"
+    r"(?<![#@])\b(?:" + _MONTH + r"\b|" + WD + r"s?\b|\d+(?:st|nd|rd|th)|(?:first|second|third|"
     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth)(?=\s*$|\s+(?:of\b|"
     + WD + "|"
     + _MONTH + r"))|[ap]\.?\s?m\b\.?|o'?clock|\d{1,2}h(?:\d\d)?|"

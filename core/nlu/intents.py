@@ -151,6 +151,7 @@ EVENT_VERB = _c(
 NAMES_CALENDAR = _c(r"\b(?:calendar|agenda|meetings?|appointments?|events)\b")
 QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was|were)\b")
 BOOK = _c(r"^(?:(?!" + BOOK_NOUN + r")book|reserve|hold)\b")
+# Plurals count too: "piano lessons on tuesdays".
 APPOINTMENT = _c(
     r"\b(?:" + BOOK_NOUN + r"|meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|"
     r"call\s+with|"
@@ -160,7 +161,7 @@ APPOINTMENT = _c(
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
     r"kickoff|kick-off|office\s+hours|tee\s+time|match|game|visit|viewing|consultation|"
     r"physio|vet|checkup|tutoring|meetup|hangout|date|screening|seminar|lecture|"
-    r"onboarding|review\s+meeting|team\s+meeting|all-hands|all\s+hands|town\s+hall)\b")
+    r"onboarding|review\s+meeting|team\s+meeting|all-hands|all\s+hands|town\s+hall)s?\b")
 CHAT_TAIL = _c(r"\?\s*$|^(?:what|why|how|who|where|when|which|is|are|can|could|would|"
                r"should|do|does|did|will|was|were|tell|explain|describe)\b")
 TASK_VERB = _c(

@@ -124,6 +124,15 @@ def test_everyday_intents(text: str, intent: str) -> None:
     assert parse(text, NOW, BERLIN).intent == intent
 
 
+def test_plural_weekdays_after_a_clock_time_repeat() -> None:
+    parsed = parse("swim lessons 6:15 thursdays", NOW, BERLIN)
+    assert (parsed.intent, parsed.slots["title"]) == ("event.add", "swim lessons")
+    assert (parsed.slots["recurrence"], parsed.slots["start"]) == ("FREQ=WEEKLY;BYDAY=TH",
+                                                                   at(12, 18, 15))
+    assert parse("remind me 2 fridays from now to pay", NOW, BERLIN).slots["remind_at"] == date(
+        2026, 3, 20)
+
+
 def test_my_week_is_this_week() -> None:
     parsed = parse("show my week on the calendar", NOW, BERLIN)
     assert (parsed.slots["start"], parsed.slots["end"]) == (at(9, 0), at(16, 0))
