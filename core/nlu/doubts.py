@@ -31,7 +31,7 @@ _TEMPORAL = lazy(
     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|thirtieth)(?=\s*$|\s+(?:of\b|"
     + WD + "|"
     + _MONTH + r"))|[ap]\.?\s?m\b\.?|o'?clock|\d{1,2}h(?:\d\d)?|"
-    r"(?<![$€£.,])\d{1,2}[.:][0-5]\d\b(?![.,]\d)|\d{1,2}\s+(?:past|to)\s+\d{1,2}\b|\d{3,4}(?=\s*$)|"
+    r"(?<![$€£.,])\d{1,2}[.:][0-5]\d\b(?![.,]\d)|\d{1,2}\s+(?:past|to)\s+\d{1,2}\b|\d{1,2}\s*[-–]\s*\d{1,2}\b(?![-/])|\d{3,4}(?=\s*$)|"
     r"yesterday|ago|hence|fortnight|tonight|tomorrow|today|noon|midnight|easter|christmas|"
     r"(?:minute|hour|day|week|month|year)s?\s+(?:before|after|from)|"
     r"(?<!the\s)(?<!this\s)(?<!next\s)(?<!my\s)\b(?:day|week|month|year)(?=\s*$)|(?:quarter|half)\s+(?:past|to)|"

@@ -97,8 +97,9 @@ def title(s: Sentence, intent: str, durations: bool = False) -> str | None:
     value = tidy(carve(s.text, s.start, len(s.mask), dead), filler=True)
     if intent == "event.add" and _RESOURCE_FOR.search(s.mask[s.start:].lstrip()):
         # "book the conference room for a workshop": the event is what it is for.
-        _, sep, tail = value.rpartition(" for ")
-        value = tidy(tail, filler=True) if sep and tail else value
+        head, sep, tail = value.rpartition(" for ")
+        # A number left before "for" ("hold friday 2-4 for prep") is kept so it can be doubted.
+        value = tidy(tail, filler=True) if sep and tail and not re.search(r"\d", head) else value
     return value or None
 
 
