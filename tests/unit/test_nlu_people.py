@@ -133,6 +133,19 @@ def test_plural_weekdays_after_a_clock_time_repeat() -> None:
         2026, 3, 20)
 
 
+@pytest.mark.parametrize(("text", "query"), [
+    ("did anybody email me about the lease", "lease"),  # "anybody" is no sender
+    ("show the last email from Omar", "from:omar"),
+])
+def test_email_queries(text: str, query: str) -> None:
+    assert parse(text, NOW, BERLIN).slots["query"] == query
+
+
+def test_fire_off_an_email() -> None:
+    parsed = parse("fire off an email to Rosa saying the keys are under the mat", NOW, BERLIN)
+    assert (parsed.intent, parsed.slots["to"]) == ("email.send", ["Rosa"])
+
+
 def test_my_week_is_this_week() -> None:
     parsed = parse("show my week on the calendar", NOW, BERLIN)
     assert (parsed.slots["start"], parsed.slots["end"]) == (at(9, 0), at(16, 0))
