@@ -75,6 +75,8 @@ def _weekday_in_words(pieces: list[Piece], norm: str) -> list[str]:
     """Day names and times that may describe a thing: "sunday roast", "the 3pm meeting"."""
     starts = {p.start for p in pieces}
     for p in pieces:
+        if norm.startswith("my ", p.start):  # "sort my week" asks for no due date
+            return [f"'{norm[p.start:p.end]}' is no date to set"]
         weekday = p.kind == "date" and _WEEKDAY_ONLY.fullmatch(norm, p.start, p.end)
         if not (weekday or p.kind == "time"):
             continue

@@ -168,6 +168,7 @@ def test_weekday_then_month_day_then_clock() -> None:
     ("block 3 hours thursday for taxes", "a length but no start time"),
     ("wake me up at 5", "an alarm at a bare hour: am or pm?"),
     ("hold monday 1-3 for interviews", "unread date or time words in the title: 1-3"),
+    ("tidy up my week", "'my week' is no date to set"),
     ("add task for tomorrow at 3", "nothing named to add"),
     ("set an alarm for 6:30 tomorrow", "an alarm at a bare hour: am or pm?"),
 ])
