@@ -30,7 +30,7 @@ def _mer(text: str | None) -> str | None:
     return "pm" if text.strip().startswith("p") else "am"
 
 
-@rule(_B + _LEAD + r"(\d{1,2})(?::(\d{2}))?" + _MER + _ZONE)
+@rule(_B + _LEAD + r"(\d{1,2})(?:[:.](\d{2}))?" + _MER + _ZONE)
 def meridiem_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, int(m[1]), int(m[2] or 0), _mer(m["mer"]))
 
@@ -43,7 +43,15 @@ def colon_time(m: re.Match[str], ctx: Context) -> Piece | None:
     return _time(m, hour, int(m[2]), clock)
 
 
-@rule(_B + r"(?:at|@|around|by|from|between|till|until)\s+(\d{1,2})(?:\s*o'?clock)?\b"
+@rule(_B + r"(?:at|@|around|by|from|until|till)\s+(\d{1,2})\.([0-5]\d)(?![\d.])" + _ZONE, ".")
+def dotted_time(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"at 9.30", "until 21.15": a dotted time needs a word that introduces a time."""
+    hour = int(m[1])
+    return _time(m, hour, int(m[2]), "24" if hour == 0 or hour > 12 else None)
+
+
+@rule(_B + r"(?:at|@|around|by|from|between|till|until|when\s+it(?:'s|\s+is))\s+(\d{1,2})"
+      r"(?:\s*o'?clock)?\b"
       r"(?![:/.,]?\d|\s*(?:%|minutes?|hours?|days?|weeks?|months?|years?|people|"
       r"guests|of\b|st\b|nd\b|rd\b|th\b))" + _ZONE)
 def bare_hour(m: re.Match[str], ctx: Context) -> Piece | None:
@@ -60,6 +68,8 @@ def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
     """"2-3pm", "9am-5pm", "9:00-10:30", "from 1 to 4pm" (one end needs am/pm or both ':')."""
     if not (m[3] or m[6] or (m[2] and m[5])):
         return None
+    if not (m[2] or m[3]) and int(m[1]) > 12 and m[6]:
+        return None  # "20 to 2pm" is twenty minutes to two, not 20:00 until 14:00
     first = _time(m, int(m[1]), int(m[2] or 0), _mer(m[3]))
     second = _time(m, int(m[4]), int(m[5] or 0), _mer(m[6]))
     if first is None or second is None:
@@ -89,7 +99,7 @@ def around_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     """"a quarter past 3pm", "20 past 3", "a quarter to noon", "20 minutes to 2pm"."""
     backwards = m[4] in ("to", "before", "till")
     minutes = 30 if m[1] == "half" else 15 if m[1] else int(m[2])
-    if (m[2] and backwards and not m[3]) or minutes >= 60:
+    if (m[2] and backwards and not m[3] and not _minutes_to(m)) or minutes >= 60:
         return None  # "5 to 7" is a range of hours
     named = _NAMED_HOURS.get(m[5])
     hour, mer = (named, "24") if named is not None else (int(m[5]), _mer(m["mer"]))
@@ -100,6 +110,15 @@ def around_hour(m: re.Match[str], ctx: Context) -> Piece | None:
     if mer is not None and hour == 12:  # a quarter to 12pm is 11:45 am
         mer = "am" if mer == "pm" else "pm"
     return _time(m, (hour - 1) % 12 or 12, 60 - minutes, mer)
+
+
+def _minutes_to(m: re.Match[str]) -> bool:
+    """"20 to 2pm", "at 10 to 5": minutes before an hour rather than a range of hours.
+
+    A count no clock hour can be (13 and up), or a point in time ("at ..."), reads as minutes.
+    """
+    count = int(m[2])
+    return count % 5 == 0 and count < 60 and (count > 12 or m[0].startswith("at"))
 
 
 @rule(r"\b(?:at\s+)?half\s+(\d{1,2})\b(?!\s*(?:past|to|hours?|days?|an?\b|[ap]\.?m))", "half")
@@ -157,7 +176,7 @@ def part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     return Piece(m.start(), m.end(), "pod", pod=m[1] or "morning")
 
 
-_UNIT = r"(seconds?|secs?|s|minutes?|m|hours?|h)\b"
+_UNIT = r"(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\b"
 
 
 @rule(r"\bin\s+(" + NUM + r")\s*" + _UNIT + r"(?:\s+and\s+(?:(a\s+half)|(\d+)\s*minutes?))?"
@@ -189,7 +208,7 @@ def _elapsed(m: re.Match[str], ctx: Context, minutes: float) -> Piece:
 @rule(r"\b(?:for\s+)?(?:(\d+)\s*h\s*(\d+)\s*m?\b|(?:an?|one|1)\s+hour\s+and\s+a\s+half\b"
       r"|(?:an?\s+)?half\s*(?:an?\s+|-)?hour\b|(" + NUM + r")(?:\s+and\s+a\s+half)?\s*-?\s*"
       r"(?:(?:free|spare|open|clear|solid|uninterrupted|full)\s+)?"
-      r"(minutes?|m|hours?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
+      r"(minutes?|mins?|m|hours?|hrs?|h)\b(?:\s+and\s+(\d+)\s*minutes?)?(?:[\s-]+long)?)")
 def duration(m: re.Match[str], ctx: Context) -> Piece | None:
     if m[3] and not m[3][0].isdigit() and len(m[4]) == 1:
         return None  # "am" is not "a m(inute)"
@@ -218,8 +237,8 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, around_hour, half_hour, hour_with_part_of_day,
-    french_time,
+    time_range, meridiem_time, colon_time, dotted_time, around_hour, half_hour,
+    hour_with_part_of_day, french_time,
     spaced_time, bare_hour, approx_time, oclock,
     named_time, part_of_day,
     in_elapsed, in_elapsed_compound, duration, an_hour,

@@ -10,7 +10,8 @@ from core.nlu.lexicon import MONTH, MONTHS, NUM, WD, WEEKDAYS, number
 from core.nlu.pieces import Context, Piece, Rule, rule
 
 ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
-_NOT_CLOCK = r"(?!\s*(?:[ap]\.?m\b|:\d|h\b|%|\d(?!\d{3}\b)))"  # "march 3 2015" has a year
+# "march 3 2015" has a year and "feb 7 2pm" a clock time after the day; "march 3 15" is unclear.
+_NOT_CLOCK = r"(?!\s*(?:[ap]\.?m\b|:\d|h\b|%|\d(?!\d{3}\b|\d?(?::\d\d)?\s*[ap]\.?m\b)))"
 _YEAR = r"(?:,?\s+(\d{4}))?"
 
 
@@ -175,7 +176,7 @@ def _shift(day: date, count: int, unit: str) -> date:
     return times.add_months(day, count * (12 if unit == "year" else 1))
 
 
-@rule(r"\b(this|next)\s+week\b", "week")
+@rule(r"\b(this|next|my)\s+week\b(?!\s+(?:off|of|after))", "week")  # "my week" is this one
 def named_week(m: re.Match[str], ctx: Context) -> Piece | None:
     start = times.monday(ctx.today) + timedelta(days=7 if m[1] == "next" else 0)
     due = start if m[1] == "next" else max(ctx.today, start + timedelta(days=4))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from core.nlu.lazy import Lazy, lazy
+from core.nlu.lexicon import WD
 
 
 class Signals(NamedTuple):
@@ -21,6 +22,14 @@ def _c(pattern: str) -> Lazy:
     return lazy(pattern)
 
 
+# A reminder asked for as a thing: "shoot me a reminder", "put a reminder in".
+ASK_REMINDER = (r"(?:i(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?:to\s+(?:get|have|set)\s+)?|"
+                r"(?:set|put|pop|stick|drop|shoot|send|add|create|make|get)\s+(?:me\s+|in\s+)?)"
+                r"an?\s+reminder\b")
+# "book" as a noun: "book club thursday" is a club meeting, not a booking.
+BOOK_NOUN = r"book\s+(?:club|group|fair|signing|launch|reading|tour|swap)\b"
+
+
 SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "reminder.add",
          "reminder": "reminder.add", "brief": "brief", "briefing": "brief", "today": "brief",
          "done": "task.complete", "complete": "task.complete", "tasks": "task.list",
@@ -32,14 +41,14 @@ SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "r
 
 TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
-    r"task|task|todo|to-?do|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
-    r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to|"
-    r"make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
+    r"task|(?:task|todo|to-?do)(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
+    r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget(?:\s+(?:to|about))?|remember\s+to|"
+    r"make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
     r"what\s+(?:is|are|was|were)\s+(?:a|an|the\s+(?:best|difference|capital|meaning|"
     r"weather|population|point)|some|good)\b|what's\s+(?:a|an|the\s+(?:best|difference|"
-    r"weather|capital|meaning))\b|what(?:'s|\s+is)\s+[\d$€£(]|why|who|where\s+(?:is|are|can)|"
+    r"weather|capital|meaning))\b|what(?:'s|\s+is)\s+[\d$€£(]|why|who(?!\s+am\s+i\s+meeting)|where\s+(?:is|are|can)|"
     r"explain|define|translate|tell\s+me\s+(?:a|about|why|how)|what\s+day\s+of|"
     r"what\s+time\s+is\s+it|what\s+does|what\s+do\s+you|which\s+is|is\s+it\s+(?:true|better|"
     r"possible|ok|safe)|should\s+i|can\s+you\s+(?:explain|tell|recommend|suggest|write|"
@@ -49,12 +58,13 @@ CHAT = _c(
     r"formal)?\s*(?:way|reply|response|poem|toast|speech|bio|tweet|post|intro)|"
     r"write\s+(?:me\s+)?an?\s+(?:poem|story|haiku|song|joke|limerick|bio|cover\s+letter|"
     r"speech|essay|tweet|post)|calculate|convert|summari[sz]e|brainstorm|compare|"
-    r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure)\b"
+    r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure|"
+    r"(?:good\s+)?(?:morning|afternoon|evening|night)(?=\W*$))\b"
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
     r"cron\s+expression)\b")
 # A question about how to do something is chat even when it names a reminder or a task.
-HOW_TO = _c(r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|is\s+there\s+"
-            r"a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
+HOW_TO = _c(r"^(?:(?:how|where)\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|"
+            r"is\s+there\s+a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
 BRIEF = _c(
     r"\bbrief\s+me\b|^brief\b|\bbriefing\b|\b(?:morning|daily|evening|weekly|day)\s+(?:summary|"
     r"digest|rundown|overview|recap)\b|\bcatch\s+me\s+up\b|\bwhat(?:'s|\s+does|\s+is|\s+will)?"
@@ -65,14 +75,18 @@ BRIEF = _c(
     r"(?:my|the)\s+day|\bwhat's\s+up\s+(?:today|for\s+today)\b|\bwhat\s+should\s+i\s+"
     r"(?:focus|work)\s+on\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'s\s+on)\s+(?:on\s+)?"
     r"(?:for\s+)?(?:today|tomorrow)\s*\??$|\bhow(?:'s|\s+is)\s+my\s+(?:day|week)\b|"
-    r"\bstart\s+my\s+day\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
+    r"\bstart\s+my\s+day\b|\bwhat\s+(?:does|will)\s+(?:(?:this|next)\s+)?(?:" + WD + r"|today|"
+    r"tomorrow|tonight|(?:the|this|next)\s+weekend|next\s+week)\s+look\s+like\b|\b(?:rundown|overview|summary|lowdown|recap)\s+(?:of|for)\s+"
+    r"(?:my\s+|the\s+)?(?:day|today|tomorrow)\b|\bwhat\s+(?:should|do)\s+i\s+(?:need\s+to\s+)?know\s+"
+    r"(?:about|for)\s+(?:today|tomorrow|my\s+day)\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
 REMIND = _c(
     r"\b(?:remind|ping|nudge|alert|notify|buzz|text|message|wake)\s+me\b|^remind\b|^reminder\b|"
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
-    r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b")
+    r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b|"
+    r"\b" + ASK_REMINDER)
 COMPLETE = _c(
-    r"^(?:done|completed?|finished|did)\s*[:\-–]|^done\s+with\b|^(?:i\s+)?(?:just\s+)?"
+    r"^(?:(?:task|todo|to-?do)\s+)?(?:done|completed?|finished|did)\s*[:\-–]|^(?:i'm\s+|i\s+am\s+)?(?:all\s+|finally\s+)?done\s+with\b|^(?:i\s+)?(?:just\s+)?"
     r"(?:finished|completed)\b|^i\s+(?:just\s+)?did\b|^(?:mark|set)\b.*\b(?:as\s+)?(?:done|complete|completed|"
     r"finished)\b|^(?:tick|check|cross|strike)\s+off\b|^(?:tick|check|cross)\b.*\boff\b|"
     r"^(?:complete|close|finish)\s+(?:task|the\s+task|todo)\b|^(?:i\s+)?(?:have\s+)?"
@@ -80,7 +94,7 @@ COMPLETE = _c(
     r"^\W*done\W*$")
 # "add milk to my grocery list", "put eggs on the shopping list": a task on that list.
 LIST_ADD = _c(r"^(?:add|put|stick|throw|pop|write)\b.+\b(?:to|on|onto|in)\s+(?:my|the|our)\s+"
-              r"[\w-]+\s+list\b")
+              r"(?:[\w-]+\s+)?list\b")
 EMAIL_SEARCH = _c(
     r"\bhow\s+many\s+(?:new\s+|unread\s+)?(?:e-?mails|mails|messages)\b|"
     r"\b(?:find|search|show|list|look\s+(?:for|up)|any|get|pull\s+up|open|fetch|check|did\s+"
@@ -91,7 +105,7 @@ EMAIL_SEARCH = _c(
     r"\b(?:did|has)\s+\w+\s+(?:e-?mail(?:ed)?|replied|reply|written|write)(?:\s+(?:me|back))?\b"
     r"|\bin\s+my\s+inbox\b|^search\s+(?:for\s+)?\w|^e-?mails\s+(?:from|about|with)\b")
 EMAIL_SEND = _c(
-    r"^(?:e-?mail|mail)\b(?!\s+(?:is|was|from))|^(?:send|write|shoot|draft|compose|drop)\s+(?:an?\s+)?"
+    r"^(?:e-?mail|mail)\b(?!\s+(?:is|was|from))|^(?:send|write|shoot|draft|compose|drop|fire\s+off)\s+(?:an?\s+)?"
     r"(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|message|msg|line|reply)\b|^reply\s+to\b"
     r"|^(?:shoot|drop|send|write)\s+\w+\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|note|line|"
     r"message)\b|^send\s+\S+@|^(?:start|begin|open)\s+(?:an?\s+)?(?:new\s+)?(?:e-?mail|mail|draft)\b|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
@@ -99,9 +113,9 @@ FREE = _c(
     r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
     r"(?:am\s+i|are\s+we|is\s+\w+)\s+(?:free|available)\b|\bfree\s+(?:time|slots?|windows?)\b|"
-    r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|opening|window|gap|availability)\b|"
+    r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|openings?|windows?|gaps?|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
-    r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|gaps?)\b|"
+    r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|openings|gaps?|slots|windows)\b|"
     r"\bwhen\s+can\s+i\b|\b(?:first|1st)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
     r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
 EVENT_LIST = _c(
@@ -124,7 +138,7 @@ LIST_OPENER = _c(
 TASK_LIST = _c(
     r"\b(?:tasks|to-?dos|todo\s+list|to-?do\s+list|to\s+do\s+list|task\s+list|checklist)\b|"
     r"\bwhat(?:'s|\s+is)\s+(?:due|overdue|left|pending|outstanding|on\s+my\s+(?:plate|list))\b|"
-    r"\bwhat\s+do\s+i\s+(?:need|have)\s+to\s+do\b|\boverdue\b|\bwhat\s+(?:needs|is)\s+"
+    r"\bwhat\s+do\s+i\s+(?:still\s+)?(?:need|have)\s+to\s+do\b|\boverdue\b|\bwhat\s+(?:needs|is)\s+"
     r"(?:to\s+be\s+)?(?:done|finished)\b|\bmy\s+(?:open\s+)?(?:tasks|todos)\b")
 EVENT_VERB = _c(
     r"^(?:schedule|set\s+up|arrange|organi[sz]e|plan\s+a|calendar|block(?:\s+off|\s+out)?|"
@@ -133,17 +147,21 @@ EVENT_VERB = _c(
     r"(?:add|create|new|make)\s+(?:an?\s+)?(?:event|meeting|appointment|calendar\s+event)|"
     r"set\s+(?:an?\s+|up\s+an?\s+)?(?:meeting|call|appointment|event)|book\s+(?:a\s+|an\s+)?"
     r"(?:meeting|call|slot|time|room|appointment|1:1|session))\b")
+# A request that names the calendar or meetings is a listing, not a general brief.
+NAMES_CALENDAR = _c(r"\b(?:calendar|agenda|meetings?|appointments?|events)\b")
 QUESTION = _c(r"^(?:what|what's|why|how|who|where|which|when|is|are|does|did|was|were)\b")
-BOOK = _c(r"^(?:book|reserve|hold)\b")
+BOOK = _c(r"^(?:(?!" + BOOK_NOUN + r")book|reserve|hold)\b")
+# Plurals count too: "piano lessons on tuesdays".
 APPOINTMENT = _c(
-    r"\b(?:meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|call\s+with|"
+    r"\b(?:" + BOOK_NOUN + r"|meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|"
+    r"call\s+with|"
     r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|1-on-1|"
     r"session|workshop|webinar|conference|party|date\s+night|movie\s+night|game\s+night|"
     r"recital|concert|rehearsal|practice|check-?up|demo|presentation|offsite|wedding|yoga|"
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
     r"kickoff|kick-off|office\s+hours|tee\s+time|match|game|visit|viewing|consultation|"
     r"physio|vet|checkup|tutoring|meetup|hangout|date|screening|seminar|lecture|"
-    r"onboarding|review\s+meeting|team\s+meeting|all-hands|all\s+hands|town\s+hall)\b")
+    r"onboarding|review\s+meeting|team\s+meeting|all-hands|all\s+hands|town\s+hall)s?\b")
 CHAT_TAIL = _c(r"\?\s*$|^(?:what|why|how|who|where|when|which|is|are|can|could|would|"
                r"should|do|does|did|will|was|were|tell|explain|describe)\b")
 TASK_VERB = _c(
@@ -206,7 +224,8 @@ def _is_task_list(text: str, s: Signals) -> bool:
 
 Test = Callable[[str, Signals], bool]
 _ORDERED: list[tuple[Test, str, float]] = [
-    (lambda t, s: bool(BRIEF.search(t)), "brief", 0.9),
+    (lambda t, s: bool(BRIEF.search(t) and not NAMES_CALENDAR.search(t)), "brief", 0.9),
+    (lambda t, s: bool(BRIEF.search(t)), "event.list", 0.85),
     (lambda t, s: bool(LIST_ADD.search(t)), "task.add", 0.9),
     (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
      "chat", 0.8),

@@ -10,7 +10,7 @@ from core.nlu.lexicon import Text
 ADDRESS = lazy(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _VERB = lazy(
     r"^(?:(?:e-?mail|mail|message|write\s+to|reply\s+to|respond\s+to)\s+|(?:send|write|shoot|"
-    r"draft|compose|drop)\s+(?:an?\s+)?(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|"
+    r"draft|compose|drop|fire\s+off)\s+(?:an?\s+)?(?:quick\s+|short\s+|brief\s+)?(?:e-?mail|mail|note|"
     r"message|msg|line|reply)?\s*(?:to\s+)?)")
 _SHOOT = lazy(r"^(?:shoot|drop|send|write)\s+(\w+)\s+an?\s+(?:quick\s+|short\s+)?"
                     r"(?:e-?mail|note|line|message)\s*")
@@ -90,7 +90,8 @@ _FROM = lazy(r"\bfrom\s+(?:(?:the|my|our)\s+)?"
                    r"(?!(?:last|this|yesterday|today|the\s+last|past|next)\b)"
                    r"([\w.+-]+@[\w.-]+|[\w-]+(?:\.[\w-]+)+|[\w'-]+)")
 # "has jane emailed me": the sender is the subject of the verb.
-_SENDER = lazy(r"\b(?:has|did|have)\s+([\w'-]+)\s+(?:e-?mail(?:ed)?|written|wr[io]te|replied|"
+_SENDER = lazy(r"\b(?:has|did|have)\s+(?!(?:anyone|anybody|someone|somebody|no\s*one|nobody)\b)"
+               r"([\w'-]+)\s+(?:e-?mail(?:ed)?|written|wr[io]te|replied|"
                r"messaged|sent)\b")
 _FLAGS = (
     (lazy(r"\bunread\b|\bhaven't\s+read\b|\bnot\s+read\b"), "is:unread"),
@@ -104,7 +105,8 @@ _NOISE = {
     "mail", "mails", "messages", "message", "inbox", "for", "about", "with", "in", "i", "got",
     "get", "did", "check", "if", "anything", "something", "look", "looking", "up", "please",
     "is", "are", "there", "have", "has", "that", "which", "pull", "open", "fetch", "list",
-    "recent", "latest", "of", "on", "to", "received", "receive", "gotten", "threads",
+    "recent", "latest", "last", "newest", "anyone", "anybody", "someone", "somebody", "of",
+    "on", "to", "received", "receive", "gotten", "threads",
     "thread", "where", "where's", "wheres", "what", "whats", "what's", "some", "new", "can",
     "you", "those",
     "these", "them", "it", "from", "sent", "by", "read", "and", "or", "e-mails",

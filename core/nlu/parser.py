@@ -76,7 +76,8 @@ def _parse(raw: str, ctx: Context) -> Parsed:
     sentence = slots.Sentence(text, mask, start, ctx, when, repeat, tokens, quoted, [])
     filled = slots.build(intent, sentence)
     spans = [(*text.to_raw(a, b), label) for a, b, label in sentence.spans + tokens.spans]
-    found = doubts.review(intent, filled, when.pieces, mask[start:], ctx, when.doubts)
+    found = doubts.review(intent, filled, when.pieces, mask[start:], ctx, when.doubts,
+                          when.names)
     if confidence < doubts.CONFIDENT:
         found.append(doubts.UNSURE_INTENT)
     return Parsed(intent, filled, doubts.calibrate(confidence, found), sorted(set(spans)),

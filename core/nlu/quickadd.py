@@ -18,9 +18,10 @@ _PROJECT_BEFORE = lazy(
     r"\b((?:[\w&-]+\s+)?[\w&-]+)\s+project\b(?!\s+(?:plan|meeting|update|status|review))")
 _PROJECT_AFTER = lazy(
     r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?\bproject\s*:?\s+"
-    r"(?!(?:plan|meeting|update|status|review|for|to|about|with|the|a)\b)([\w&-]+)")
+    r"(?!(?:plan|meeting|update|status|review|for|to|about|with|the|a|due|by|on|at|is|was|"
+    r"and|next|this|today|tomorrow|tonight)\b)([\w&-]+)")
 # "to my grocery list": the list is the project.
-_LIST = lazy(r"\b(?:to|on|onto|in)\s+(?:my|the|our)\s+([\w-]+)\s+list\b")
+_LIST = lazy(r"\b(?:to|on|onto|in)\s+(?:my|the|our)\s+(?:([\w-]+)\s+)?list\b")
 # The linking words right before a trimmed name ("to the Home project").
 _PROJECT_LEAD = lazy(r"(?:\b(?:to|in|into|under|for|on)\s+)?(?:\b(?:the|my|our)\s+)?$")
 _NOT_PROJECT = {"the", "a", "an", "my", "our", "this", "that", "new", "big", "side", "each",
@@ -66,7 +67,7 @@ def _project(text: Text, mask: str, found: Tokens) -> None:
     mask = "".join(chars)  # "the Operations project p2": p2 is a priority, not a name
     listed = _LIST.search(mask)
     if listed:
-        if listed[1] not in ("to-do", "todo", "task", "tasks"):
+        if listed[1] and listed[1] not in ("to-do", "todo", "task", "tasks"):
             found.project = text.raw_slice(listed.start(1), listed.end(1))
         found.spans.append((listed.start(), listed.end(), "project"))
         return

@@ -96,7 +96,9 @@ _PATTERNS: list[tuple[Lazy, object]] = [
                 r"(?P<month3>" + MONTH + r")\s+(?P<dom3>\d{1,2})(?:st|nd|rd|th)?\b"), None),
     (lazy(r"\b" + _EVERY + r"\s+(?:(?P<other>other|second|2nd|alternate)\s+|(?P<count>"
                 + NUM + r")(?:st|nd|rd|th)?\s+)?(?P<days>" + _WDLIST + r")\b"), _weekly),
-    (lazy(r"(?<!\d\s)\b(?:on\s+)?(?P<days>" + WD + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
+    # "3 fridays from now" counts days; "5:30 wednesdays" repeats.
+    (lazy(r"(?<!(?<![:.\d])\d\s)(?<!(?<![:.\d])\d\d\s)\b(?:on\s+)?(?P<days>" + WD
+          + r"s(?:\s*(?:,|and|&)\s*" + WD + r"s)*)\b"
           r"(?!\s+(?:from|ago|hence))(?P<other>)(?P<count>)"), _weekly),
     (lazy(r"\b" + _EVERY + r"\s+(?P<dom>\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+"
           r"(?:the|each|every)\s+month)?\b(?P<other>)(?P<count>)"), _monthday),

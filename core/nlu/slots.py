@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from core.nlu import mail, recurrence, times
+from core.nlu.intents import ASK_REMINDER, BOOK_NOUN
 from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 from core.nlu.pieces import Context
@@ -35,22 +36,26 @@ _COMMANDS = {
     "reminder.add": lazy(
         r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
-        r"notify|buzz|text|message|wake)\s+me|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
-        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know)\b\s*:?"),
+        r"notify|buzz|text|message|wake)\s+me(?:\s+up\b)?|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
+        r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know|" + ASK_REMINDER
+        + r"(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?"),
     "task.add": lazy(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
         r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
-        r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget\s+"
-        r"(?:to|about)|remember\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
+        r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
+        r"(?:\s+(?:to|about))?|remember\s+to|make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add|(?:put|stick|throw|pop)(?=.+\blist\b))\b\s*:?"),
     "task.complete": lazy(
-        r"^\s*(?:(?:done|completed?|finished|did)\s*[:\-–]?\s*(?:with\b)?|(?:mark|set)\b|"
+        r"^\s*(?:(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)\b\s*:?|(?:(?:task|todo|to-?do)\s+)?"
+        r"(?:(?:i'm|i\s+am)\s+)?(?:all\s+|finally\s+)?(?:done|completed?|finished|did)\s*[:\-–]?\s*"
+        r"(?:with\b)?|(?:mark|set)\b|"
         r"(?:tick|check|cross|strike)(?:\s+off)?\b|(?:i\s+)?(?:just\s+)?(?:have\s+)?"
         r"(?:finished|completed|did)\b|(?:complete|close|finish)\s+(?:the\s+)?(?:task|todo)"
         r"\b\s*:?)|\s(?:as\s+)?(?:done|complete|completed|finished|off)(?:\s+(?:please|now))?"
         r"\s*[.!]*\s*$|\s(?:is|are)\s+(?:done|finished|completed)\b"),
     "event.add": lazy(
-        r"^\s*(?:please\s+)?(?:schedule|set\s+up|arrange|organi[sz]e|book|block(?:\s+off|\s+out)?"
+        r"^\s*(?:please\s+)?(?:schedule|set\s+up|arrange|organi[sz]e|"
+        r"(?!" + BOOK_NOUN + r")book|block(?:\s+off|\s+out)?"
         r"|hold|reserve|pencil\s+in|put|add|create|make|set|plan|calendar)\b(?:\s+(?:an?\s+|new\s+)?"
         r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|^\s*(?:i\s+have|i've\s+got|i\s+got|"
         r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:my|the|our)"
@@ -92,8 +97,9 @@ def title(s: Sentence, intent: str, durations: bool = False) -> str | None:
     value = tidy(carve(s.text, s.start, len(s.mask), dead), filler=True)
     if intent == "event.add" and _RESOURCE_FOR.search(s.mask[s.start:].lstrip()):
         # "book the conference room for a workshop": the event is what it is for.
-        _, sep, tail = value.rpartition(" for ")
-        value = tidy(tail, filler=True) if sep and tail else value
+        head, sep, tail = value.rpartition(" for ")
+        # A number left before "for" ("hold friday 2-4 for prep") is kept so it can be doubted.
+        value = tidy(tail, filler=True) if sep and tail and not re.search(r"\d", head) else value
     return value or None
 
 

@@ -21,6 +21,14 @@ RULES = HOLIDAY_RULES + DATE_RULES + RELATIVE_RULES + CLOCK_RULES
 _WEEKDAY_ONLY = lazy(r"(?:on\s+)?(?:this\s+|coming\s+)?" + WD)
 _YEAR_WRITTEN = lazy(r"\d{4}|[/.-]\d{2}$")
 _COMMA = lazy(r"[\s,]*(?:the\s+)?")
+# "add sunday roast shopping": a day name between two title words may be part of a name.
+_WORD_BEFORE = lazy(r"([a-z']+)\s+$")
+_WORD_AFTER = lazy(r"\s+([a-z']+)\b")
+_DETERMINERS = frozenset(("the", "my", "our", "your", "his", "her", "their"))
+_LINKS = frozenset((
+    "on", "by", "this", "next", "coming", "last", "every", "until", "till", "before", "after",
+    "from", "for", "due", "starting", "and", "or", "to", "about", "with", "at", "re",
+    "regarding", "in", "please", "if", "so", "because", "since", "then", "when"))
 _CONNECT = lazy(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*")
 _TAIL = lazy(r"\s*(?:-|–|to|until|till|(?P<and>and))\s*(?P<h>\d{1,2})(?::(?P<m>\d{2}))?"
                    r"(?:\s*(?P<mer>[ap])\.?m\.?)?\b"
@@ -33,8 +41,8 @@ class When:
     A plain class, not a dataclass: importing dataclasses costs ~10 ms of CLI start-up.
     """
 
-    __slots__ = ("day_given", "doubts", "duration", "end", "pieces", "point", "range_end",
-                 "range_start")
+    __slots__ = ("day_given", "doubts", "duration", "end", "names", "pieces", "point",
+                 "range_end", "range_start")
 
     def __init__(self, pieces: list[Piece]) -> None:
         self.point: date | datetime | None = None
@@ -45,6 +53,7 @@ class When:
         self.pieces = pieces
         self.day_given = False
         self.doubts: list[str] = []  # what the grammar found but could not reconcile
+        self.names: list[str] = []  # day names that may belong to a title ("sunday roast")
 
 
 def extract(norm: str, ctx: Context) -> When:
@@ -54,11 +63,33 @@ def extract(norm: str, ctx: Context) -> When:
     pieces = _merge_ranges(found, norm)
     when.pieces = pieces
     when.doubts.extend(p.doubt for p in pieces if p.doubt)
+    when.names = _weekday_in_words(pieces, norm)
     durations = [p for p in pieces if p.kind == "duration"]
     when.duration = durations[0].minutes if durations else None
     _resolve_point(when, pieces, norm, ctx)
     _resolve_range(when, pieces, ctx)
     return when
+
+
+def _weekday_in_words(pieces: list[Piece], norm: str) -> list[str]:
+    """Day names and times that may describe a thing: "sunday roast", "the 3pm meeting"."""
+    starts = {p.start for p in pieces}
+    for p in pieces:
+        if norm.startswith("my ", p.start):  # "sort my week" asks for no due date
+            return [f"'{norm[p.start:p.end]}' is no date to set"]
+        weekday = p.kind == "date" and _WEEKDAY_ONLY.fullmatch(norm, p.start, p.end)
+        if not (weekday or p.kind == "time"):
+            continue
+        before = _WORD_BEFORE.search(norm, 0, p.start)
+        after = _WORD_AFTER.match(norm, p.end)
+        if not (before and after) or after[1] in _LINKS or after.start(1) in starts:
+            continue
+        words = f"'{norm[p.start:p.end]} {after[1]}'"
+        if before[1] in _DETERMINERS:
+            return [f"{words} may name the thing, not the time"]
+        if weekday and before[1] not in _LINKS:
+            return [f"{words} may be a name, not a day"]
+    return []
 
 
 def _absorb_weekdays(pieces: list[Piece], norm: str, ctx: Context, when: When) -> list[Piece]:
