@@ -27,6 +27,7 @@ from importlib import import_module
 
 from aurelius.warm import child, paths, wire
 from aurelius.warm.fingerprint import fingerprint
+from aurelius.warm.preheat import preheat
 
 ENTRY = "cli.main"  # loaded by name: the composition root never imports a door
 DEFAULT_IDLE_MINUTES = 30.0
@@ -293,6 +294,7 @@ def _idle_seconds() -> float:
 def preload() -> None:
     """Import everything a command needs, then check that nothing started a thread."""
     import_module(ENTRY).warm_up()
+    preheat()
     if threading.active_count() != 1:
         raise RuntimeError("an import started a thread: forking would be unsafe")
     gc.collect()
