@@ -293,8 +293,9 @@ def _idle_seconds() -> float:
 
 def preload() -> None:
     """Import everything a command needs, then check that nothing started a thread."""
-    import_module(ENTRY).warm_up()
-    preheat()
+    entry = import_module(ENTRY)
+    entry.warm_up()
+    preheat(entry.click_tree())
     if threading.active_count() != 1:
         raise RuntimeError("an import started a thread: forking would be unsafe")
     gc.collect()
