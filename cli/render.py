@@ -38,11 +38,23 @@ def when(value: date | datetime | None, *, zone: bool = True) -> str:
     already names it) the zone."""
     if value is None:
         return ""
-    from core.timeutil import format_when
+    from core.timeutil import format_when, local_today
 
-    tz_name = context.timezone()
-    text = format_when(value, tz_name, context.now())
-    return text if zone else text.removesuffix(f" {tz_name}")
+    tz_name, now = context.timezone(), context.now()
+    # A listing shows the same few due dates a thousand times: each is formatted once per
+    # local day (the only thing of `now` the label depends on is the year it leaves out).
+    key = (value, tz_name, local_today(now, tz_name), zone)
+    text = _WHEN.get(key)
+    if text is None:
+        text = format_when(value, tz_name, now)
+        text = text if zone else text.removesuffix(f" {tz_name}")
+        if len(_WHEN) > 10_000:  # a TUI left open for weeks
+            _WHEN.clear()
+        _WHEN[key] = text
+    return text
+
+
+_WHEN: dict[tuple[date | datetime, str, date, bool], str] = {}
 
 
 def clock(value: datetime) -> str:
