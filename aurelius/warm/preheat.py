@@ -24,6 +24,7 @@ def preheat(tree: Any) -> None:
             import_module(name)
     _compile_parser_patterns()
     _build_converters(tree)
+    _prepare_sql()
 
 
 def _build_converters(command: Any, parent: Any = None) -> None:
@@ -50,3 +51,24 @@ def _compile_parser_patterns() -> None:
     for found in gc.get_objects():
         if isinstance(found, Lazy):
             found.rx  # noqa: B018 - compiled and kept on the object
+
+
+def _prepare_sql() -> None:
+    """SQLAlchemy builds its per-class cache-key and compiler code on first use, and parses a
+    URL with a pattern the `re` cache then keeps: exercise both on detached dialects (no
+    engine, no connection), so a child's first statements cost what later ones do."""
+    from sqlalchemy import insert, select, update
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.engine import make_url
+
+    from core.models.base import Base
+
+    make_url("sqlite:///aurelius.db")
+    for dialect in (sqlite.dialect(), postgresql.dialect()):  # type: ignore[no-untyped-call]
+        for table in Base.metadata.sorted_tables:
+            key = table.c[next(iter(table.c.keys()))]
+            for statement in (select(table).where(key == 1).order_by(key).limit(1),
+                              update(table).where(key == 1).values({key.name: 1}),
+                              insert(table)):
+                statement._generate_cache_key()
+                statement.compile(dialect=dialect)
