@@ -306,9 +306,12 @@ def main() -> None:
     os.chdir("/")
     source = fingerprint()  # before importing: a change during start-up makes it stale
     path = paths.socket_path()
+    # Judged before private_dir() closes a loose directory: a socket found in one is never
+    # even probed (somebody else may have put it there).
+    trusted = paths.unsafe(path) is None
     paths.private_dir(os.path.dirname(path))
     lock = _lock(path)
-    if lock is None or _answers(path):
+    if lock is None or (trusted and _answers(path)):
         return
     preload()
     server = Server(path, lock, source, _idle_seconds())
