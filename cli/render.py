@@ -38,11 +38,23 @@ def when(value: date | datetime | None, *, zone: bool = True) -> str:
     already names it) the zone."""
     if value is None:
         return ""
-    from core.timeutil import format_when
+    from core.timeutil import format_when, local_today
 
-    tz_name = context.timezone()
-    text = format_when(value, tz_name, context.now())
-    return text if zone else text.removesuffix(f" {tz_name}")
+    tz_name, now = context.timezone(), context.now()
+    # A listing shows the same few due dates a thousand times: each is formatted once per
+    # local day (the only thing of `now` the label depends on is the year it leaves out).
+    key = (value, tz_name, local_today(now, tz_name), zone)
+    text = _WHEN.get(key)
+    if text is None:
+        text = format_when(value, tz_name, now)
+        text = text if zone else text.removesuffix(f" {tz_name}")
+        if len(_WHEN) > 10_000:  # a TUI left open for weeks
+            _WHEN.clear()
+        _WHEN[key] = text
+    return text
+
+
+_WHEN: dict[tuple[date | datetime, str, date, bool], str] = {}
 
 
 def clock(value: datetime) -> str:
@@ -62,9 +74,8 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], emp
     if not rows:
         say(empty)
         return
-    widths = [
-        max(_width(str(cell)) for cell in column) for column in zip(columns, *rows, strict=True)
-    ]
+    sizes = [[_width(cell) for cell in row] for row in rows]  # measured once per cell
+    widths = [max(column) for column in zip([_width(c) for c in columns], *sizes, strict=True)]
     _fit(widths, shutil.get_terminal_size((100, 24)).columns - 2 * (len(widths) - 1))
     bold, plain = ("\x1b[1m", "\x1b[0m") if _styled() else ("", "")
     lines = [
@@ -72,19 +83,19 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]], emp
         _line(columns, widths),
         _line(["─" * w for w in widths], widths),
     ]
-    for row in rows:
-        lines.extend(_wrapped(row, widths))
+    for row, size in zip(rows, sizes, strict=True):
+        lines.extend(_wrapped(row, widths, size))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _wrapped(cells: Sequence[str], widths: Sequence[int]) -> list[str]:
+def _wrapped(cells: Sequence[str], widths: Sequence[int], sizes: Sequence[int]) -> list[str]:
     """One row; a last column that is too wide goes on over the next lines (words kept
     whole), so an explanation is never cut off."""
     import textwrap
 
-    *first, last = (str(cell) for cell in cells)
-    if _width(last) <= widths[-1]:
-        return [_line(cells, widths)]
+    *first, last = cells
+    if sizes[-1] <= widths[-1]:
+        return [_line(cells, widths, sizes)]
     pieces = textwrap.wrap(last, widths[-1]) or [last]
     blank = [""] * len(first)
     return [_line([*first, pieces[0]], widths), *(_line([*blank, p], widths) for p in pieces[1:])]
@@ -97,9 +108,12 @@ def _fit(widths: list[int], room: int) -> None:
         widths[widest] = max(widths[widest] - excess, 8)
 
 
-def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+def _line(cells: Sequence[str], widths: Sequence[int], sizes: Sequence[int] = ()) -> str:
+    """`sizes`: the cells' display widths, when already measured."""
+    sizes = sizes or [_width(cell) for cell in cells]
     return "  ".join(
-        _clip(str(cell), width) for cell, width in zip(cells, widths, strict=True)
+        cell + " " * (width - size) if size <= width else _clip(cell, width)
+        for cell, width, size in zip(cells, widths, sizes, strict=True)
     ).rstrip()
 
 

@@ -27,6 +27,7 @@ from importlib import import_module
 
 from aurelius.warm import child, paths, wire
 from aurelius.warm.fingerprint import fingerprint
+from aurelius.warm.preheat import preheat
 
 ENTRY = "cli.main"  # loaded by name: the composition root never imports a door
 DEFAULT_IDLE_MINUTES = 30.0
@@ -292,7 +293,9 @@ def _idle_seconds() -> float:
 
 def preload() -> None:
     """Import everything a command needs, then check that nothing started a thread."""
-    import_module(ENTRY).warm_up()
+    entry = import_module(ENTRY)
+    entry.warm_up()
+    preheat(entry.click_tree())
     if threading.active_count() != 1:
         raise RuntimeError("an import started a thread: forking would be unsafe")
     gc.collect()
@@ -303,9 +306,12 @@ def main() -> None:
     os.chdir("/")
     source = fingerprint()  # before importing: a change during start-up makes it stale
     path = paths.socket_path()
+    # Judged before private_dir() closes a loose directory: a socket found in one is never
+    # even probed (somebody else may have put it there).
+    trusted = paths.unsafe(path) is None
     paths.private_dir(os.path.dirname(path))
     lock = _lock(path)
-    if lock is None or _answers(path):
+    if lock is None or (trusted and _answers(path)):
         return
     preload()
     server = Server(path, lock, source, _idle_seconds())

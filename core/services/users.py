@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
@@ -20,21 +20,21 @@ class UserService:
         The zone given wins: for the local CLI user it comes from the settings.
         """
         with self.db.transaction() as session:
-            identity = session.scalars(
-                select(Identity).where(
-                    Identity.channel == channel, Identity.external_id == external_id
-                )
+            # One plain row, not two ORM objects: every command looks its user up.
+            found = session.execute(
+                select(User.id, User.timezone)
+                .join(Identity, Identity.user_id == User.id)
+                .where(Identity.channel == channel, Identity.external_id == external_id)
             ).first()
-            if identity is None:
+            if found is None:
                 user = User(name=name, timezone=timezone)
                 session.add(user)
                 session.flush()
                 session.add(Identity(user_id=user.id, channel=channel, external_id=external_id))
                 return user.id
-            user = session.get_one(User, identity.user_id)
-            if user.timezone != timezone:
-                user.timezone = timezone
-            return user.id
+            if found.timezone != timezone:
+                session.execute(update(User).where(User.id == found.id).values(timezone=timezone))
+            return int(found.id)
 
 
 def user_timezone(session: Session, user_id: int) -> str:
