@@ -26,7 +26,9 @@ def start(keeper: int | None = None) -> int | None:
              (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)]
     command = [sys.executable, "-P", "-m", "aurelius.warm.server"]
     try:
-        paths.private_dir(os.path.dirname(paths.socket_path()))
+        # Create the dir when missing, but leave a loose one as it is: the server must see it
+        # loose to distrust a socket inside (it tightens the dir only after judging it).
+        os.makedirs(os.path.dirname(paths.socket_path()), mode=0o700, exist_ok=True)
         pid = os.posix_spawn(sys.executable, command, environ, file_actions=quiet, setsid=True)
         with open(_starting_log(), "a") as log:  # so that `stop` can stop it while it starts
             log.write(f"{pid}\n")
