@@ -36,14 +36,9 @@ class Event(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class EventException(Base):
-    """One occurrence of a recurring event cancelled or moved (RECURRENCE-ID in iCalendar)."""
+class OccurrenceChange:
+    """The columns of one changed occurrence, shared by stored and staged changes."""
 
-    __tablename__ = "event_exceptions"
-    __table_args__ = (UniqueConstraint("event_id", "occurrence_start"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     occurrence_start: Mapped[datetime] = mapped_column(UTCDateTime())
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     new_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -55,6 +50,16 @@ class EventException(Base):
     all_day: Mapped[bool | None] = mapped_column(Boolean)
     # RANGE=THISANDFUTURE: the change applies to this occurrence and every later one.
     this_and_future: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EventException(OccurrenceChange, Base):
+    """One occurrence of a recurring event cancelled or moved (RECURRENCE-ID in iCalendar)."""
+
+    __tablename__ = "event_exceptions"
+    __table_args__ = (UniqueConstraint("event_id", "occurrence_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
 
 
 class EventImportRow(Base):
@@ -82,7 +87,7 @@ class EventImportRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class EventImportChange(Base):
+class EventImportChange(OccurrenceChange, Base):
     """An occurrence change of an import in progress (see EventImportRow)."""
 
     __tablename__ = "event_import_changes"
@@ -90,12 +95,3 @@ class EventImportChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[str] = mapped_column(String(36), index=True)
     uid: Mapped[str] = mapped_column(String(255))
-    occurrence_start: Mapped[datetime] = mapped_column(UTCDateTime())
-    cancelled: Mapped[bool] = mapped_column(Boolean)
-    new_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    new_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    title: Mapped[str | None] = mapped_column(String(500))
-    location: Mapped[str | None] = mapped_column(String(500))
-    notes: Mapped[str | None] = mapped_column(Text)
-    all_day: Mapped[bool | None] = mapped_column(Boolean)
-    this_and_future: Mapped[bool] = mapped_column(Boolean)
