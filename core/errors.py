@@ -10,6 +10,8 @@
      +-- IntegrationError     something outside Aurelius failed
      |    +-- ProviderUnavailable
      |    +-- AuthExpired
+     |    +-- CursorExpired      a provider no longer accepts a sync cursor: sync everything
+     |    +-- EtagConflict       the provider's copy changed since we read it
      |    +-- DeliveryUncertain  a notification timed out after it was sent: it may have arrived
      +-- ConfigError          Aurelius is configured wrongly; the message names the setting
 
@@ -64,3 +66,11 @@ class DeliveryUncertain(IntegrationError):
 
 class ConfigError(AureliusError):
     pass
+
+
+class CursorExpired(IntegrationError):
+    """The provider no longer accepts the stored sync cursor; a full sync is needed."""
+
+
+class EtagConflict(IntegrationError):
+    """A write's precondition failed: the provider's copy changed (its version wins)."""

@@ -63,3 +63,125 @@ class EventBus(Protocol):
     def subscribe(self, handler: Handler) -> Callable[[], None]:
         """Call `handler(topic, payload)` for every event; returns the unsubscribe function."""
         ...
+
+
+# --- Linked calendars (Google, Microsoft 365, CalDAV) -------------------------------------
+# A provider adapter speaks its wire format and hands the sync engine these plain values.
+# Instants are aware datetimes; `timezone` is the IANA zone the wall times belong to.
+
+
+@dataclass(frozen=True)
+class RemoteCalendar:
+    """One calendar of a linked account."""
+
+    remote_id: str
+    name: str
+    colour: str | None = None
+    timezone: str | None = None
+    writable: bool = True
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class RemoteOverride:
+    """One occurrence of a series, moved, changed or cancelled at the provider.
+
+    `occurrence_start` is the start the occurrence would have had (RECURRENCE-ID, Google's
+    originalStartTime, Graph's originalStart). The other fields are None when "as the series".
+    """
+
+    occurrence_start: datetime
+    cancelled: bool = False
+    start: datetime | None = None
+    end: datetime | None = None
+    title: str | None = None
+    location: str | None = None
+    notes: str | None = None
+    all_day: bool | None = None
+
+
+@dataclass(frozen=True)
+class RemoteEvent:
+    """A single event or a whole series as the provider holds it.
+
+    `remote_id` is the provider's id (Google event id, Graph event id, CalDAV resource href);
+    `ical_uid` the iCalendar UID (client-chosen on create, so a retried create is found again).
+    `recurrence` holds RRULE values one per line without the "RRULE:" prefix, as
+    `Event.recurrence` does; EXDATEs arrive as cancelled overrides.
+    """
+
+    remote_id: str
+    ical_uid: str
+    title: str
+    start: datetime
+    end: datetime
+    timezone: str = "UTC"
+    all_day: bool = False
+    location: str | None = None
+    notes: str = ""
+    attendees: tuple[str, ...] = ()
+    recurrence: str | None = None
+    rdates: tuple[tuple[datetime, datetime | None], ...] = ()
+    overrides: tuple[RemoteOverride, ...] = ()
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoteInstance:
+    """An override that arrives on its own (Google instances, Graph exceptions), for the
+    series whose `remote_id` is `series_remote_id`."""
+
+    series_remote_id: str
+    override: RemoteOverride
+    remote_id: str = ""
+    etag: str | None = None
+
+
+@dataclass
+class SyncBatch:
+    """What changed in one calendar since `cursor` (everything, when the cursor was None).
+
+    `complete` is True when `events` is the whole calendar (a full listing): anything stored
+    locally and not in it has gone. `cursor` is what to pass next time.
+    """
+
+    events: list[RemoteEvent] = field(default_factory=list)
+    instances: list[RemoteInstance] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    cursor: str | None = None
+    complete: bool = False
+    requests: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """One line per malformed provider event that was left out (logged, never fatal)."""
+
+
+class CalendarSource(Protocol):
+    """One linked account's calendars. Adapters raise `core.errors.CursorExpired` when the
+    provider no longer accepts a cursor, `EtagConflict` on a precondition failure,
+    `AuthExpired` when the grant is gone and `ProviderUnavailable` for outages."""
+
+    def calendars(self) -> list[RemoteCalendar]: ...
+
+    def changes(self, calendar_id: str, cursor: str | None) -> SyncBatch: ...
+
+    def create(self, calendar_id: str, event: RemoteEvent) -> RemoteEvent:
+        """Create `event` (its `ical_uid` chosen by Aurelius). Creating the same UID again
+        returns the event already there, so a retried create never makes two."""
+        ...
+
+    def update(self, calendar_id: str, event: RemoteEvent) -> RemoteEvent:
+        """Replace the event (with its overrides) if it still has `event.etag`."""
+        ...
+
+    def delete(self, calendar_id: str, remote_id: str, etag: str | None) -> None:
+        """Delete; an event already gone is not an error."""
+        ...
+
+
+class TokenVault(Protocol):
+    """Seals secrets at rest. `bound_to` names the owning row; a sealed value opens only
+    with the same `bound_to`, so a blob copied to another row is useless."""
+
+    def seal(self, plaintext: bytes, bound_to: str) -> bytes: ...
+
+    def open(self, sealed: bytes, bound_to: str) -> bytes: ...

@@ -4,6 +4,7 @@ from core.models.ai import EgressRecord, PendingAction, Thread, ThreadMessage, U
 from core.models.audit import AuditEntry
 from core.models.base import Base
 from core.models.bots import InboundUpdate, LinkCode
+from core.models.connection import CalendarWrite, Connection, Credential, LinkedCalendar
 from core.models.delivery import Delivery, JobRecord, Lease, NotificationChannel
 from core.models.event import Event, EventException, EventImportChange, EventImportRow
 from core.models.reminder import Reminder
@@ -13,6 +14,9 @@ from core.models.user import Identity, User
 __all__ = [
     "AuditEntry",
     "Base",
+    "CalendarWrite",
+    "Connection",
+    "Credential",
     "Delivery",
     "EgressRecord",
     "Event",
@@ -24,6 +28,7 @@ __all__ = [
     "JobRecord",
     "Lease",
     "LinkCode",
+    "LinkedCalendar",
     "NotificationChannel",
     "PendingAction",
     "Reminder",

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime, utcnow
@@ -12,7 +22,20 @@ from core.models.base import Base, UTCDateTime, utcnow
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("user_id", "uid"),)
+    # A UID is unique among a user's local events and, separately, within each linked
+    # calendar: the same invitation may sit in a local file and in two providers' calendars.
+    __table_args__ = (
+        Index(
+            "uq_events_local_uid",
+            "user_id",
+            "uid",
+            unique=True,
+            sqlite_where=text("calendar_id IS NULL"),
+            postgresql_where=text("calendar_id IS NULL"),
+        ),
+        UniqueConstraint("calendar_id", "uid"),
+        UniqueConstraint("calendar_id", "remote_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -32,6 +55,13 @@ class Event(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Digest of the iCalendar text last imported for this UID: same digest, nothing to update.
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    # Where the event lives: null for a local event, else the linked calendar it mirrors,
+    # the provider's id for it and the version (etag / changeKey) last seen.
+    calendar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calendars.id", ondelete="CASCADE"), index=True
+    )
+    remote_id: Mapped[str | None] = mapped_column(String(1000))
+    etag: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

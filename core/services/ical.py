@@ -116,7 +116,9 @@ def _by_uid(calendar: Any) -> dict[str, list[Any]]:
 def _versions(session: Session, user_id: int) -> dict[str, tuple[str | None, int]]:
     """Each stored UID's import digest and SEQUENCE, in one query."""
     rows = session.execute(
-        select(Event.uid, Event.source_hash, Event.sequence).where(Event.user_id == user_id)
+        select(Event.uid, Event.source_hash, Event.sequence).where(
+            Event.user_id == user_id, Event.calendar_id.is_(None)
+        )
     )
     return {uid: (digest, sequence or 0) for uid, digest, sequence in rows}
 
@@ -210,7 +212,9 @@ def _copy_change(change: EventException, event_id: int) -> EventException:
 
 
 def _stored(session: Session, user_id: int, uid: str) -> Event | None:
-    return session.scalars(select(Event).where(Event.user_id == user_id, Event.uid == uid)).first()
+    return session.scalars(
+        select(Event).where(Event.user_id == user_id, Event.uid == uid, Event.calendar_id.is_(None))
+    ).first()
 
 
 def _changes_by_event(session: Session, ids: list[int]) -> dict[int, list[EventException]]:

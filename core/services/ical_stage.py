@@ -40,19 +40,20 @@ def swap(session: Session, import_id: str, user_id: int, now: datetime) -> None:
     """Staged series replace the stored ones with the same UID; the rest are added."""
     columns = ", ".join(COLUMNS)
     changes = ", ".join(CHANGE_COLUMNS)
+    local = "user_id = :u AND calendar_id IS NULL"  # a linked calendar's events are its own
     for statement in (
         f"DELETE FROM event_exceptions WHERE event_id IN "
-        f"(SELECT id FROM events WHERE user_id = :u AND uid IN ({_STAGED}))",
+        f"(SELECT id FROM events WHERE {local} AND uid IN ({_STAGED}))",
         f"UPDATE events SET ({columns}, updated_at) = (SELECT {columns}, :now "
         f"FROM event_import_rows s WHERE s.import_id = :i AND s.uid = events.uid) "
-        f"WHERE user_id = :u AND uid IN ({_STAGED})",
+        f"WHERE {local} AND uid IN ({_STAGED})",
         f"INSERT INTO events (user_id, uid, {columns}, created_at, updated_at) "
         f"SELECT user_id, uid, {columns}, :now, :now FROM event_import_rows s "
-        f"WHERE s.import_id = :i AND s.uid NOT IN (SELECT uid FROM events WHERE user_id = :u)",
+        f"WHERE s.import_id = :i AND s.uid NOT IN (SELECT uid FROM events WHERE {local})",
         f"INSERT INTO event_exceptions (event_id, {changes}) "
         f"SELECT e.id, {', '.join('c.' + name for name in CHANGE_COLUMNS)} "
         f"FROM event_import_changes c JOIN events e ON e.uid = c.uid AND e.user_id = :u "
-        f"WHERE c.import_id = :i",
+        f"AND e.calendar_id IS NULL WHERE c.import_id = :i",
     ):
         query = text(statement)
         params: dict[str, object] = {"i": import_id, "u": user_id}
