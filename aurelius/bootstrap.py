@@ -16,11 +16,12 @@ from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
 from core.ai.summaries import BriefSummarizer
 from core.db import Database
-from core.ports import Address, Clock, EventBus, JobQueue, Notifier
+from core.ports import Address, Clock, EventBus, JobQueue, Notifier, TokenVault
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
 from core.services.capture import Capture
 from core.services.channels import DEFAULT, ChannelService
+from core.services.credentials import Credentials
 from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
 from core.services.reminders import ReminderService
@@ -50,6 +51,7 @@ class Services:
     queue: JobQueue
     bus: EventBus
     ai: AI
+    credentials: Credentials
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -108,7 +110,14 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         queue=part("queue", lambda: _queue(settings, link)),
         bus=bus,
         ai=ai,
+        credentials=part("credentials", lambda: Credentials(db, _vault(settings))),
     )
+
+
+def _vault(settings: Settings) -> TokenVault:
+    from aurelius.adapters.vault import key_ring
+
+    return key_ring(settings)
 
 
 def _database(settings: Settings) -> Database:

@@ -264,6 +264,44 @@ class Settings(BaseSettings):
     urgency_project: check.Weight = 1.0
     """Urgency weight of belonging to a project."""
 
+    # --- Connections (Google, Microsoft 365, CalDAV) --------------------------------------
+    google_client_id: str | None = None
+    """OAuth client id of your Google Cloud project (README: "Connecting Google")."""
+
+    google_client_secret: SecretStr | None = None
+    """OAuth client secret of that Google client."""
+
+    microsoft_client_id: str | None = None
+    """Application (client) id of your Microsoft Entra app registration."""
+
+    microsoft_client_secret: SecretStr | None = None
+    """Client secret of that app registration."""
+
+    microsoft_tenant: str = "common"
+    """Entra tenant: `common` (any account), `organizations`, `consumers` or a tenant id."""
+
+    google_base_url: check.HttpUrl = None
+    """One base URL that replaces every Google host (accounts, oauth2, www.googleapis.com,
+    gmail), keeping the real paths: for tests and proxies."""
+
+    microsoft_base_url: check.HttpUrl = None
+    """One base URL that replaces login.microsoftonline.com and graph.microsoft.com, keeping
+    the real paths: for tests and proxies."""
+
+    public_url: check.HttpUrl = None
+    """Where `aurelius serve` is reachable from browsers (OAuth callbacks, chat buttons)."""
+
+    sync_minutes: check.AtLeastOne = 5
+    """Linked calendars are pulled (and pending writes pushed) this often."""
+
+    default_calendar: str | None = None
+    """Name or id of the calendar new events go to (see `aurelius cal calendars`); unset:
+    the local calendar."""
+
+    encryption_keys: SecretStr | None = None
+    """The token vault's key ring, `kid:base64key,...` (32-byte AES keys): the first seals,
+    all open. Unset: a key file created in the data dir (mode 0600)."""
+
     @field_validator("plan")
     @classmethod
     def _known_plan(cls, value: str, info: ValidationInfo) -> str:

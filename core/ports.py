@@ -185,3 +185,16 @@ class TokenVault(Protocol):
     def seal(self, plaintext: bytes, bound_to: str) -> bytes: ...
 
     def open(self, sealed: bytes, bound_to: str) -> bytes: ...
+
+
+class AccessTokens(Protocol):
+    """A connection's OAuth access tokens for an adapter (which never sees the vault).
+    Both raise `AuthExpired` when the grant is gone (the connection then needs reauth)."""
+
+    def token(self) -> str:
+        """A valid access token, refreshed ahead of its expiry."""
+        ...
+
+    def refreshed(self) -> str:
+        """After the provider refused the token (401): refresh now and return the new one."""
+        ...
