@@ -21,6 +21,7 @@ from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
 from core.services.capture import Capture
 from core.services.channels import DEFAULT, ChannelService
+from core.services.connections import ConnectionService
 from core.services.credentials import Credentials
 from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
@@ -52,6 +53,7 @@ class Services:
     bus: EventBus
     ai: AI
     credentials: Credentials
+    connections: ConnectionService
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -93,6 +95,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
             db, clock, notifiers, _policy(settings), briefings.note, _default_channels(settings)
         ),
     )
+    credentials = part("credentials", lambda: Credentials(db, _vault(settings)))
     return Services(
         settings=settings,
         db=db,
@@ -110,7 +113,8 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         queue=part("queue", lambda: _queue(settings, link)),
         bus=bus,
         ai=ai,
-        credentials=part("credentials", lambda: Credentials(db, _vault(settings))),
+        credentials=credentials,
+        connections=part("connections", lambda: ConnectionService(db, credentials)),
     )
 
 
