@@ -1,0 +1,461 @@
+"""A loopback Microsoft Graph v1.0 calendar stand-in: `install(stub, state)` with a `GraphState`.
+
+Documented behaviours it implements (learn.microsoft.com, Graph v1.0 reference):
+- `GET /me/calendars`: `value` of calendars with id, name, hexColor, canEdit,
+  isDefaultCalendar, owner {name, address}.
+- `GET /me/calendars/{id}/calendarView/delta?startDateTime&endDateTime`: singles,
+  occurrences and exceptions overlapping the window (never the seriesMaster). Pages of
+  `Prefer: odata.maxpagesize` items (default 10) linked by `@odata.nextLink` ($skiptoken);
+  the last page has `@odata.deltaLink` ($deltatoken). The token encodes the window. A
+  deltaLink round returns exactly the items changed since (in full) and
+  `{"id", "@removed": {"reason": "deleted"}}` for those gone. An unknown/expired token (after
+  `state.invalidate()`) is 410 Gone with code `SyncStateNotFound`.
+- Event fields: id, iCalUId, changeKey, @odata.etag (W/"changeKey"), subject,
+  body {contentType, content}, start/end {dateTime (7 fractional digits), timeZone} in UTC
+  unless `Prefer: outlook.timezone` names another zone, all-day events as floating
+  midnights, originalStartTimeZone (Windows or IANA name as written), isAllDay,
+  location {displayName}, attendees, type (singleInstance|occurrence|exception|seriesMaster),
+  seriesMasterId, originalStart (UTC DateTimeOffset), recurrence {pattern, range},
+  isCancelled. Editing an occurrence makes it an `exception` with the same id; deleting
+  one removes it from the view; either changes the master's changeKey.
+- `GET /me/events/{id}`, `GET /me/events/{id}/instances?startDateTime&endDateTime`.
+- `POST /me/calendars/{id}/events` (201); a repeated `transactionId` returns the event it
+  made. `PATCH`/`DELETE /me/events/{id}` (200/204) honour `If-Match` → 412
+  `ErrorIrresolvableConflict`. A calendar with canEdit false answers writes 403
+  `ErrorAccessDenied`; an unknown id 404 `ErrorItemNotFound`; a bearer not in
+  `state.tokens` 401 `InvalidAuthenticationToken`. Errors are `{"error": {"code",
+  "message", "innerError": {"request-id", "date"}}}`. Throttling (429 + Retry-After) comes
+  from `stub.fault`.
+Not implemented: attendee responses, online meetings, calendar groups, subscriptions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tests.stubs.provider import ProviderStub, Request, Response
+
+Json = dict[str, Any]
+# The stand-in's own small Windows → IANA table (independent of the adapter's).
+ZONES = {"W. Europe Standard Time": "Europe/Berlin", "Pacific Standard Time": "America/Los_Angeles",
+         "Eastern Standard Time": "America/New_York", "GMT Standard Time": "Europe/London",
+         "Tokyo Standard Time": "Asia/Tokyo", "UTC": "UTC"}  # fmt: skip
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+INDEX = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
+
+
+def tz(name: str) -> ZoneInfo:
+    return ZoneInfo(ZONES.get(name, name))
+
+
+@dataclass
+class Stored:
+    id: str
+    calendar_id: str
+    subject: str
+    start: datetime  # aware; an all-day event's midnight in `zone`
+    end: datetime
+    zone: str  # as written: Windows or IANA
+    all_day: bool = False
+    location: str = ""
+    notes: str = ""
+    attendees: list[str] = field(default_factory=list)
+    recurrence: Json | None = None
+    ical_uid: str = ""
+    version: int = 1
+    changes: dict[datetime, Json] = field(default_factory=dict)  # original start → change
+
+
+@dataclass
+class GraphState:
+    tokens: set[str] = field(default_factory=set)
+    calendars: dict[str, Json] = field(default_factory=dict)
+    events: dict[str, Stored] = field(default_factory=dict)
+    raw: dict[str, list[Json]] = field(default_factory=dict)  # calendar → malformed items
+    snapshots: dict[str, tuple[str, tuple[datetime, datetime], dict[str, str]]] = field(
+        default_factory=dict
+    )
+    pages: dict[str, tuple[list[Json], Json]] = field(default_factory=dict)
+    transactions: dict[str, str] = field(default_factory=dict)
+
+    def add_calendar(self, name: str, can_edit: bool = True, default: bool = False) -> str:
+        cid = f"AAMkCal{len(self.calendars) + 1}=="
+        self.calendars[cid] = {"id": cid, "name": name, "color": "auto", "hexColor": "#0078d4",
+                               "canEdit": can_edit, "isDefaultCalendar": default,
+                               "owner": {"name": "Ada", "address": "ada@contoso.com"}}  # fmt: skip
+        return cid
+
+    def add_event(self, calendar_id: str, subject: str, start: datetime, end: datetime,
+                  zone: str = "UTC", **fields: Any) -> str:  # fmt: skip
+        eid = f"AAMkEv{uuid.uuid4().hex[:12]}"
+        self.events[eid] = Stored(eid, calendar_id, subject, start, end, zone,
+                                  ical_uid=f"0400{eid}", **fields)  # fmt: skip
+        return eid
+
+    def edit(self, event_id: str, **fields: Any) -> None:
+        stored = self.events[event_id]
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        stored.version += 1
+
+    def change_occurrence(self, master_id: str, original: datetime, **change: Any) -> None:
+        self.events[master_id].changes[original.astimezone(UTC)] = change
+        self.events[master_id].version += 1
+
+    def cancel_occurrence(self, master_id: str, original: datetime) -> None:
+        self.change_occurrence(master_id, original, cancelled=True)
+
+    def remove(self, event_id: str) -> None:
+        del self.events[event_id]
+
+    def invalidate(self) -> None:
+        """Every delta token expires (Graph's token cache was evicted)."""
+        self.snapshots.clear()
+
+    # --- the calendar view --------------------------------------------------------------
+
+    def view(self, calendar_id: str, low: datetime, high: datetime, prefer: str = "") -> list[Json]:
+        found = [dict(raw) for raw in self.raw.get(calendar_id, [])]
+        for stored in list(self.events.values()):
+            if stored.calendar_id == calendar_id:
+                found += self.instances(stored, low, high, prefer)
+        return found
+
+    def instances(
+        self, stored: Stored, low: datetime, high: datetime, prefer: str = ""
+    ) -> list[Json]:
+        if stored.recurrence is None:
+            overlaps = stored.start < high and stored.end > low
+            return [item(stored, "singleInstance", prefer=prefer)] if overlaps else []
+        length = stored.end - stored.start
+        found = []
+        for original in occurrences(stored, high):
+            change = stored.changes.get(original, {})
+            start = change.get("start", original)
+            if change.get("cancelled") or not (
+                start < high and change.get("end", start + length) > low
+            ):
+                continue
+            found.append(item(stored, "exception" if change else "occurrence", original, prefer))
+        return found
+
+    def find(self, event_id: str) -> tuple[Stored, datetime | None] | None:
+        if event_id in self.events:
+            return self.events[event_id], None
+        master, _, stamp = event_id.rpartition("_")
+        if master in self.events and re.fullmatch(r"\d{8}T\d{6}Z", stamp):
+            original = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            if not self.events[master].changes.get(original, {}).get("cancelled"):
+                return self.events[master], original
+        return None
+
+
+def occurrences(stored: Stored, high: datetime) -> list[datetime]:
+    """The series' original starts (UTC) up to `high`, walked day by day from its start."""
+    pattern, span = stored.recurrence["pattern"], stored.recurrence["range"]  # type: ignore[index]
+    zone = tz(stored.zone)
+    local = stored.start.astimezone(zone)
+    first = date.fromisoformat(span.get("startDate") or local.date().isoformat())
+    last = date.fromisoformat(span["endDate"]) if span["type"] == "endDate" else date.max
+    count = span.get("numberOfOccurrences") if span["type"] == "numbered" else None
+    found: list[datetime] = []
+    day = first
+    while day <= last and (count is None or len(found) < count):
+        moment = datetime.combine(day, local.time(), zone).astimezone(UTC)
+        if moment >= high:
+            break
+        if matches(pattern, first, day):
+            found.append(moment)
+        day += timedelta(days=1)
+    return found
+
+
+def matches(pattern: Json, first: date, day: date) -> bool:
+    kind, every = pattern["type"], pattern.get("interval", 1)
+    months = (day.year - first.year) * 12 + day.month - first.month
+    weekday = DAYS[day.weekday()] in list(pattern.get("daysOfWeek", []))
+    if kind == "daily":
+        return (day - first).days % every == 0
+    if kind == "weekly":
+        week_start = DAYS.index(pattern.get("firstDayOfWeek", "sunday"))
+        anchor = first - timedelta(days=(first.weekday() - week_start) % 7)
+        return weekday and ((day - anchor).days // 7) % every == 0
+    if kind.endswith("Yearly") and (day.month != pattern["month"] or months % (12 * every)):
+        return False
+    if kind.endswith("Monthly") and months % every:
+        return False
+    if kind.startswith("absolute"):
+        return day.day == pattern["dayOfMonth"]
+    index = INDEX[pattern.get("index", "first")]
+    if index < 0:
+        return weekday and (day + timedelta(days=7)).month != day.month
+    return weekday and (day.day - 1) // 7 == index
+
+
+def item(stored: Stored, kind: str, original: datetime | None = None, prefer: str = "") -> Json:
+    """The Graph JSON of a single, a master or one occurrence."""
+    change = stored.changes.get(original, {}) if original else {}
+    start = change.get("start", original or stored.start)
+    end = change.get("end", start + (stored.end - stored.start))
+    body: Json = {
+        "@odata.type": "#microsoft.graph.event",
+        "id": stored.id if original is None else f"{stored.id}_{original:%Y%m%dT%H%M%SZ}",
+        "iCalUId": stored.ical_uid if original is None else f"{stored.ical_uid}{original:%Y%m%d}",
+        "subject": change.get("subject", stored.subject),
+        "body": {"contentType": "text", "content": change.get("notes", stored.notes)},
+        "start": _when(start, stored, prefer), "end": _when(end, stored, prefer),
+        "originalStartTimeZone": stored.zone, "originalEndTimeZone": stored.zone,
+        "isAllDay": stored.all_day, "isCancelled": False, "type": kind,
+        "location": {"displayName": change.get("location", stored.location)},
+        "attendees": [{"type": "required", "emailAddress": {"address": a, "name": a}}
+                      for a in stored.attendees],
+        "recurrence": stored.recurrence if kind == "seriesMaster" else None,
+        "seriesMasterId": stored.id if original else None,
+        "originalStart": f"{original:%Y-%m-%dT%H:%M:%SZ}" if original else None,
+    }  # fmt: skip
+    seed = json.dumps(body, sort_keys=True) + (repr(stored.changes) if not original else "")
+    key = hashlib.sha1(seed.encode()).hexdigest()[:16]
+    return {**body, "changeKey": key, "@odata.etag": f'W/"{key}"'}
+
+
+def _when(moment: datetime, stored: Stored, prefer: str) -> Json:
+    if stored.all_day:  # a floating date (its day in the event's zone), labelled UTC
+        day = moment.astimezone(tz(stored.zone)).date()
+        return {"dateTime": f"{day:%Y-%m-%d}T00:00:00.0000000", "timeZone": "UTC"}
+    found = re.search(r'outlook\.timezone="([^"]+)"', prefer)
+    name = found.group(1) if found else "UTC"
+    return {
+        "dateTime": f"{moment.astimezone(tz(name)):%Y-%m-%dT%H:%M:%S}.0000000",
+        "timeZone": name,
+    }
+
+
+CONFLICT = (
+    "The change key passed in the request does not match the current change key for the item."
+)
+
+
+def _removed(event_id: str) -> Json:
+    return {
+        "@odata.type": "#microsoft.graph.event",
+        "id": event_id,
+        "@removed": {"reason": "deleted"},
+    }
+
+
+def error(status: int, code: str, message: str) -> Response:
+    inner = {"request-id": str(uuid.uuid4()), "date": datetime.now(UTC).isoformat()}
+    return Response(status, {"error": {"code": code, "message": message, "innerError": inner}})
+
+
+def install(stub: ProviderStub, state: GraphState) -> None:
+    Routes(stub, state).register()
+
+
+@dataclass
+class Routes:
+    stub: ProviderStub
+    state: GraphState
+
+    def register(self) -> None:
+        me = "/v1.0/me"
+        for method, path, handler in (
+            ("GET", f"{me}/calendars", self.calendars),
+            ("GET", f"{me}/calendars/([^/]+)/calendarView/delta", self.delta),
+            ("POST", f"{me}/calendars/([^/]+)/events", self.create),
+            ("GET", f"{me}/events/([^/]+)/instances", self.instances),
+            ("GET", f"{me}/events/([^/]+)", self.get),
+            ("PATCH", f"{me}/events/([^/]+)", self.update),
+            ("DELETE", f"{me}/events/([^/]+)", self.delete),
+        ):
+            self.stub.route(method, path, self._authorised(handler))
+
+    def _authorised(self, handler: Any) -> Any:
+        def guarded(request: Request) -> Response:
+            if request.bearer not in self.state.tokens:
+                return error(401, "InvalidAuthenticationToken", "Access token validation failure.")
+            return handler(request)  # type: ignore[no-any-return]
+
+        return guarded
+
+    def calendars(self, request: Request) -> Response:
+        if "$skiptoken" in request.query:
+            return self._next_page(request)
+        return self._page(request, list(self.state.calendars.values()), {})
+
+    def delta(self, request: Request) -> Response:
+        query, cid = request.query, request.match.group(1)  # type: ignore[union-attr]
+        if "$skiptoken" in query:
+            return self._next_page(request)
+        if "$deltatoken" in query:
+            known = self.state.snapshots.get(query["$deltatoken"])
+            if known is None:
+                return error(410, "SyncStateNotFound", "The sync state generation is not found.")
+            cid, window, before = known
+        elif cid not in self.state.calendars:
+            return error(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
+        else:
+            try:
+                window = (_instant(query["startDateTime"]), _instant(query["endDateTime"]))
+            except (KeyError, ValueError):
+                return error(
+                    400, "ErrorInvalidParameter", "startDateTime and endDateTime are required."
+                )
+            before = {}
+        now = {i["id"]: json.dumps(i, sort_keys=True) for i in self.state.view(cid, *window)}
+        changed = [json.loads(text) for key, text in now.items() if before.get(key) != text]
+        gone = [_removed(key) for key in before if key not in now]
+        token = uuid.uuid4().hex
+        self.state.snapshots[token] = (cid, window, now)
+        link = f"{self.stub.url}{request.path}?$deltatoken={token}"
+        return self._page(request, changed + gone, {"@odata.deltaLink": link})
+
+    def _page(self, request: Request, items: list[Json], last: Json) -> Response:
+        found = re.search(r"odata\.maxpagesize=(\d+)", request.headers.get("prefer", ""))
+        size = max(1, min(int(found.group(1)) if found else 10, 1000))
+        head, rest = items[:size], items[size:]
+        extra = last
+        if rest:
+            skip = uuid.uuid4().hex
+            self.state.pages[skip] = (rest, last)
+            extra = {"@odata.nextLink": f"{self.stub.url}{request.path}?$skiptoken={skip}"}
+        return Response(
+            200, {"@odata.context": f"{self.stub.url}/v1.0/$metadata", "value": head, **extra}
+        )
+
+    def _next_page(self, request: Request) -> Response:
+        found = self.state.pages.pop(request.query["$skiptoken"], None)
+        if found is None:
+            return error(410, "SyncStateNotFound", "The skip token is not known.")
+        return self._page(request, *found)
+
+    def get(self, request: Request) -> Response:
+        found = self.state.find(request.match.group(1))  # type: ignore[union-attr]
+        if found is None:
+            return error(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
+        return Response(200, self._item(*found, request.headers.get("prefer", "")))
+
+    def instances(self, request: Request) -> Response:
+        found = self.state.find(request.match.group(1))  # type: ignore[union-attr]
+        if found is None or found[0].recurrence is None:
+            return error(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
+        window = (_instant(request.query["startDateTime"]), _instant(request.query["endDateTime"]))
+        return self._page(request, self.state.instances(found[0], *window), {})
+
+    def create(self, request: Request) -> Response:
+        cid = request.match.group(1)  # type: ignore[union-attr]
+        if cid not in self.state.calendars:
+            return error(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
+        if not self.state.calendars[cid]["canEdit"]:
+            return error(
+                403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+            )
+        body = request.json()
+        made = self.state.transactions.get(body.get("transactionId") or "")
+        if made not in self.state.events:
+            start, zone = _parse(body["start"])
+            made = self.state.add_event(
+                cid, body.get("subject", ""), start, _parse(body["end"])[0], zone
+            )
+            self._apply(self.state.events[made], body)
+            self.state.transactions[body.get("transactionId") or made] = made
+        return Response(201, self._item(self.state.events[made], None))
+
+    def update(self, request: Request) -> Response:
+        found, refused = self._writable(request)
+        if refused:
+            return refused
+        stored, original = found  # type: ignore[misc]
+        body = request.json()
+        if original is None:
+            self._apply(stored, body)
+        else:
+            change = dict(stored.changes.get(original, {}))
+            change.update({k: v for k, v in _fields(body).items() if k != "recurrence"})
+            stored.changes[original] = change
+        stored.version += 1
+        return Response(200, self._item(stored, original))
+
+    def delete(self, request: Request) -> Response:
+        found, refused = self._writable(request)
+        if refused:
+            return refused
+        stored, original = found  # type: ignore[misc]
+        if original is None:
+            self.state.remove(stored.id)
+        else:
+            self.state.cancel_occurrence(stored.id, original)
+        return Response(204)
+
+    def _writable(
+        self, request: Request
+    ) -> tuple[tuple[Stored, datetime | None] | None, Response | None]:
+        found = self.state.find(request.match.group(1))  # type: ignore[union-attr]
+        if found is None:
+            return None, error(
+                404, "ErrorItemNotFound", "The specified object was not found in the store."
+            )
+        if not self.state.calendars[found[0].calendar_id]["canEdit"]:
+            return None, error(
+                403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."
+            )
+        wanted = request.headers.get("if-match")
+        if wanted and wanted != "*" and wanted != self._item(*found)["@odata.etag"]:
+            return None, error(412, "ErrorIrresolvableConflict", CONFLICT)
+        return found, None
+
+    def _item(self, stored: Stored, original: datetime | None, prefer: str = "") -> Json:
+        kind = "seriesMaster" if stored.recurrence else "singleInstance"
+        if original is not None:
+            kind = "exception" if stored.changes.get(original) else "occurrence"
+        return item(stored, kind, original, prefer)
+
+    def _apply(self, stored: Stored, body: Json) -> None:
+        fields = _fields(body)
+        if "start" in body:
+            fields["zone"] = body["start"].get("timeZone") or "UTC"
+        for name, value in fields.items():
+            setattr(stored, name, value)
+
+
+def _fields(body: Json) -> Json:
+    """A written event's fields in the stand-in's terms."""
+    fields: Json = {}
+    for key in ("start", "end"):
+        if key in body:
+            fields[key] = _parse(body[key])[0]
+    names = {"subject": "subject", "isAllDay": "all_day", "recurrence": "recurrence"}
+    fields.update({ours: body[theirs] for theirs, ours in names.items() if theirs in body})
+    if "location" in body:
+        fields["location"] = (body["location"] or {}).get("displayName") or ""
+    if "body" in body:
+        fields["notes"] = (body["body"] or {}).get("content") or ""
+    if "attendees" in body:
+        fields["attendees"] = [a["emailAddress"]["address"] for a in body["attendees"]]
+    return fields
+
+
+def _parse(value: Json) -> tuple[datetime, str]:
+    name = value.get("timeZone") or "UTC"
+    naive = datetime.fromisoformat(value["dateTime"][:19])
+    return naive.replace(tzinfo=tz(name)), name
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
