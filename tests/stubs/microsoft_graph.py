@@ -38,6 +38,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from tests.stubs.provider import ProviderStub, Request, Response
@@ -291,7 +292,7 @@ class Routes:
         return self._page(request, list(self.state.calendars.values()), {})
 
     def delta(self, request: Request) -> Response:
-        query, cid = request.query, request.match.group(1)  # type: ignore[union-attr]
+        query, cid = request.query, _id(request)
         if "$skiptoken" in query:
             return self._next_page(request)
         if "$deltatoken" in query:
@@ -339,7 +340,7 @@ class Routes:
         return self._page(request, *found)
 
     def get(self, request: Request) -> Response:
-        found = self.state.find(request.match.group(1))  # type: ignore[union-attr]
+        found = self.state.find(_id(request))
         if found is None:
             return error(
                 404, "ErrorItemNotFound", "The specified object was not found in the store."
@@ -347,7 +348,9 @@ class Routes:
         return Response(200, self._item(*found, request.headers.get("prefer", "")))
 
     def instances(self, request: Request) -> Response:
-        found = self.state.find(request.match.group(1))  # type: ignore[union-attr]
+        if "$skiptoken" in request.query:
+            return self._next_page(request)
+        found = self.state.find(_id(request))
         if found is None or found[0].recurrence is None:
             return error(
                 404, "ErrorItemNotFound", "The specified object was not found in the store."
@@ -356,7 +359,7 @@ class Routes:
         return self._page(request, self.state.instances(found[0], *window), {})
 
     def create(self, request: Request) -> Response:
-        cid = request.match.group(1)  # type: ignore[union-attr]
+        cid = _id(request)
         if cid not in self.state.calendars:
             return error(
                 404, "ErrorItemNotFound", "The specified object was not found in the store."
@@ -405,7 +408,7 @@ class Routes:
     def _writable(
         self, request: Request
     ) -> tuple[tuple[Stored, datetime | None] | None, Response | None]:
-        found = self.state.find(request.match.group(1))  # type: ignore[union-attr]
+        found = self.state.find(_id(request))
         if found is None:
             return None, error(
                 404, "ErrorItemNotFound", "The specified object was not found in the store."
@@ -448,6 +451,10 @@ def _fields(body: Json) -> Json:
     if "attendees" in body:
         fields["attendees"] = [a["emailAddress"]["address"] for a in body["attendees"]]
     return fields
+
+
+def _id(request: Request) -> str:
+    return unquote(request.match.group(1))  # type: ignore[union-attr]
 
 
 def _parse(value: Json) -> tuple[datetime, str]:

@@ -205,6 +205,8 @@ class MicrosoftCalendar:
         self, method: str, url: str, *, prefer: str | None = None, etag: str | None = None,
         missing_ok: bool = False, **options: Any,
     ) -> Json:  # fmt: skip
+        if not options.get("params", True):
+            del options["params"]  # httpx would drop the query a next/delta link carries
         headers = {"Prefer": prefer} if prefer else {}
         if etag:
             headers["If-Match"] = etag

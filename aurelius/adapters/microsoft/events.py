@@ -48,7 +48,7 @@ def event_zone(item: Json) -> str:
             if found is None:
                 raise Malformed(f"unknown time zone {name[:64]!r}")
             return found
-    raise Malformed("no time zone")
+    raise Malformed("no time zone" if item.get("start") else "start missing")
 
 
 def wall_time(value: Any, what: str) -> tuple[datetime, str]:

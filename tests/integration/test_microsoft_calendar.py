@@ -1,0 +1,279 @@
+"""The Microsoft Graph adapter, over httpx, against the loopback Graph stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from aurelius.adapters.microsoft.calendar import MicrosoftCalendar
+from core import recurrence
+from core.errors import AuthExpired, CursorExpired, EtagConflict, PermissionDenied
+from core.ports import RemoteEvent, SyncBatch
+from tests.stubs.microsoft_graph import GraphState, install, tz
+from tests.stubs.provider import ProviderStub
+
+NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
+BERLIN, LA = ZoneInfo("Europe/Berlin"), ZoneInfo("America/Los_Angeles")
+WEEKLY = {
+    "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"], "firstDayOfWeek": "sunday"},
+    "range": {"type": "numbered", "startDate": "2027-03-01", "numberOfOccurrences": 10},
+}  # fmt: skip
+FIRST = datetime(2027, 3, 1, 9, tzinfo=BERLIN)  # the series crosses DST on 28 March 2027
+
+
+class Tokens:
+    def token(self) -> str:
+        return "graph-token"
+
+    def refreshed(self) -> str:
+        return "graph-token"
+
+
+@dataclass
+class Graph:
+    stub: ProviderStub
+    state: GraphState
+    calendar: str
+    waits: list[float]
+
+    def source(self, now: datetime = NOW, page_size: int = 3) -> MicrosoftCalendar:
+        source = MicrosoftCalendar(
+            Tokens(), base_url=self.stub.url, client=httpx.Client(), sleep=self.waits.append,
+            now=lambda: now,
+        )  # fmt: skip
+        source.page_size = page_size  # small: several pages even for a small calendar
+        return source
+
+    def series(self) -> str:
+        return self.state.add_event(
+            self.calendar, "Stand-up", FIRST, FIRST + timedelta(minutes=30),
+            "W. Europe Standard Time", recurrence=WEEKLY,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def graph() -> Iterator[Graph]:
+    state = GraphState(tokens={"graph-token"})
+    stub = ProviderStub()
+    install(stub, state)
+    stub.start()
+    yield Graph(stub, state, state.add_calendar("Calendar", default=True), [])
+    stub.stop()
+
+
+def agenda(events: list[RemoteEvent], low: datetime, high: datetime) -> list[tuple[str, datetime]]:
+    """What `cal agenda` would show: singles, and each series expanded with its overrides."""
+    shown = []
+    for event in events:
+        if not event.recurrence:
+            shown.append((event.title, event.start))
+            continue
+        changes = {o.occurrence_start: o for o in event.overrides}
+        for start in recurrence.occurrences(
+            event.recurrence, event.start, event.timezone, low, high, event.end - event.start
+        ):
+            change = changes.get(start.astimezone(UTC))
+            if change is None:
+                shown.append((event.title, start))
+            elif not change.cancelled:
+                shown.append((change.title or event.title, change.start or start))
+    return sorted((title, start.astimezone(UTC)) for title, start in shown)
+
+
+def outlook(graph: Graph, low: datetime, high: datetime) -> list[tuple[str, datetime]]:
+    """What Outlook shows in the same window, straight from the stand-in."""
+    shown = []
+    for item in graph.state.view(graph.calendar, low, high):
+        wall = datetime.fromisoformat(item["start"]["dateTime"][:19])
+        floating = tz(item["originalStartTimeZone"]) if item["isAllDay"] else UTC
+        shown.append((item["subject"], wall.replace(tzinfo=floating).astimezone(UTC)))
+    return sorted(shown)
+
+
+def by_id(batch: SyncBatch) -> dict[str, RemoteEvent]:
+    return {event.remote_id: event for event in batch.events}
+
+
+def test_calendars_say_which_are_read_only_and_which_is_the_default(graph: Graph) -> None:
+    shared = graph.state.add_calendar("Team (shared)", can_edit=False)
+    found = {c.remote_id: c for c in graph.source().calendars()}
+    assert found[graph.calendar].primary and found[graph.calendar].writable
+    assert found[shared].name == "Team (shared)" and not found[shared].writable
+    assert found[shared].colour == "#0078d4" and not found[shared].primary
+
+
+def test_full_sync_maps_series_exceptions_zones_and_all_day_events(graph: Graph) -> None:
+    master = graph.series()
+    moved = FIRST + timedelta(weeks=2)
+    graph.state.change_occurrence(
+        master, moved, start=moved + timedelta(hours=1), end=moved + timedelta(hours=2),
+        subject="Stand-up (late)",
+    )  # fmt: skip
+    graph.state.cancel_occurrence(master, FIRST + timedelta(weeks=4))
+    lunch = datetime(2027, 1, 8, 12, tzinfo=LA)
+    single = graph.state.add_event(graph.calendar, "Lunch", lunch, lunch + timedelta(hours=1),
+                                   "Pacific Standard Time", location="Café")  # fmt: skip
+    holiday = datetime(2027, 5, 1, tzinfo=BERLIN)
+    day_off = graph.state.add_event(graph.calendar, "Holiday", holiday, holiday + timedelta(days=1),
+                                    "W. Europe Standard Time", all_day=True)  # fmt: skip
+
+    batch = graph.source().changes(graph.calendar, None)
+
+    assert batch.complete and not batch.skipped and batch.cursor
+    events = by_id(batch)
+    series = events[master]
+    assert series.recurrence == "FREQ=WEEKLY;BYDAY=MO;WKST=SU;COUNT=10"
+    assert series.timezone == "Europe/Berlin" and series.start == FIRST
+    assert [(o.occurrence_start, o.cancelled) for o in series.overrides] == [
+        (moved.astimezone(UTC), False), ((FIRST + timedelta(weeks=4)).astimezone(UTC), True)
+    ]  # fmt: skip
+    assert series.overrides[0].title == "Stand-up (late)"
+    assert events[single].timezone == "America/Los_Angeles" and events[single].start == lunch
+    assert events[single].location == "Café"
+    assert events[day_off].all_day and events[day_off].start == holiday
+    assert events[day_off].end == datetime(2027, 5, 2, tzinfo=BERLIN)
+    low, high = NOW - timedelta(days=365), NOW + timedelta(days=730)
+    assert agenda(batch.events, low, high) == outlook(graph, low, high)
+    # DST: every unmoved occurrence is at 09:00 in Berlin, 08:00Z before 28 March, 07:00Z after
+    hours = {
+        s.astimezone(BERLIN).hour for t, s in agenda(batch.events, low, high) if t == "Stand-up"
+    }
+    assert hours == {9}
+    # one delta round in pages of 3 (10 items), then one master read
+    assert batch.requests == graph.stub.count("GET") == 5
+
+
+def test_incremental_sync_returns_only_the_changes(graph: Graph) -> None:
+    master = graph.series()
+    start = datetime(2027, 1, 8, 12, tzinfo=UTC)
+    kept = graph.state.add_event(graph.calendar, "Lunch", start, start + timedelta(hours=1))
+    dropped = graph.state.add_event(graph.calendar, "Drinks", start, start + timedelta(hours=1))
+    source = graph.source(page_size=50)
+    first = source.changes(graph.calendar, None)
+
+    graph.state.edit(kept, subject="Lunch with Sara")
+    added = graph.state.add_event(graph.calendar, "Dentist", start, start + timedelta(hours=1))
+    graph.state.remove(dropped)
+    graph.state.cancel_occurrence(master, FIRST + timedelta(weeks=6))
+    before = len(graph.stub.log)
+    second = source.changes(graph.calendar, first.cursor)
+
+    assert not second.complete and second.deleted == [dropped]
+    events = by_id(second)
+    assert set(events) == {kept, added, master}
+    assert events[kept].title == "Lunch with Sara"
+    assert [o.occurrence_start for o in events[master].overrides if o.cancelled] == [
+        (FIRST + timedelta(weeks=6)).astimezone(UTC)
+    ]
+    assert second.requests == len(graph.stub.log) - before == 3  # delta + master + instances
+    low, high = NOW - timedelta(days=365), NOW + timedelta(days=730)
+    assert agenda([events[kept], events[added], events[master]], low, high) == outlook(
+        graph, low, high
+    )
+
+    nothing = source.changes(graph.calendar, second.cursor)
+    assert nothing.events == [] and nothing.deleted == [] and nothing.requests == 1
+
+
+def test_a_deleted_series_is_reported_by_its_master_id(graph: Graph) -> None:
+    master = graph.series()
+    source = graph.source()
+    cursor = source.changes(graph.calendar, None).cursor
+    graph.state.remove(master)
+    batch = source.changes(graph.calendar, cursor)
+    assert batch.deleted == [master] and batch.events == []
+
+
+def test_an_expired_delta_link_or_an_old_window_asks_for_a_full_sync(graph: Graph) -> None:
+    graph.series()
+    cursor = graph.source().changes(graph.calendar, None).cursor
+    with pytest.raises(CursorExpired):
+        graph.source(now=NOW + timedelta(days=40)).changes(graph.calendar, cursor)
+    graph.state.invalidate()
+    with pytest.raises(CursorExpired):
+        graph.source().changes(graph.calendar, cursor)
+    assert graph.source().changes(graph.calendar, None).complete
+
+
+def test_throttling_waits_as_long_as_graph_asks(graph: Graph) -> None:
+    graph.series()
+    graph.stub.fault("calendarView/delta", 429, headers={"Retry-After": "7"})
+    batch = graph.source().changes(graph.calendar, None)
+    assert graph.waits == [7.0] and len(batch.events) == 1
+
+
+def test_malformed_events_are_skipped_and_the_rest_synced(graph: Graph) -> None:
+    graph.series()
+    graph.state.raw[graph.calendar] = [
+        {"id": "no-start", "type": "singleInstance", "subject": "?", "end": {"dateTime": "x"}},
+        {"id": "mars", "type": "singleInstance", "subject": "?",
+         "start": {"dateTime": "2027-01-01T10:00:00", "timeZone": "Mars Standard Time"},
+         "end": {"dateTime": "2027-01-01T11:00:00", "timeZone": "Mars Standard Time"}},
+    ]  # fmt: skip
+    start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    absurd = {"pattern": {"type": "daily", "interval": 500}, "range": {"type": "noEnd"}}
+    graph.state.add_event(
+        graph.calendar, "Odd", start, start + timedelta(hours=1), recurrence=absurd
+    )
+    batch = graph.source().changes(graph.calendar, None)
+    assert [e.title for e in batch.events] == ["Stand-up"]
+    reasons = " | ".join(batch.skipped)
+    assert len(batch.skipped) == 3 and "start missing" in reasons
+    assert "Mars Standard Time" in reasons and "interval 500" in reasons
+
+
+def test_a_retried_create_makes_one_event_with_its_occurrence_changes(graph: Graph) -> None:
+    event = RemoteEvent(
+        remote_id="", ical_uid="aurelius-1@example", title="Yoga", start=FIRST,
+        end=FIRST + timedelta(hours=1), timezone="Europe/Berlin",
+        recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=10",
+    )  # fmt: skip
+    cancelled = replace(event, overrides=(_cancel(FIRST + timedelta(weeks=1)),))
+    made = graph.source().create(graph.calendar, cancelled)
+    again = graph.source().create(graph.calendar, cancelled)
+    assert made.remote_id == again.remote_id and len(graph.state.events) == 1
+    stored = graph.state.events[made.remote_id]
+    assert stored.zone == "W. Europe Standard Time" and stored.start == FIRST
+    assert stored.recurrence["pattern"]["daysOfWeek"] == ["monday"]  # type: ignore[index]
+    assert stored.changes == {(FIRST + timedelta(weeks=1)).astimezone(UTC): {"cancelled": True}}
+    assert made.etag == graph.source().changes(graph.calendar, None).events[0].etag
+
+
+def test_a_stale_etag_is_a_conflict_and_a_fresh_one_updates(graph: Graph) -> None:
+    start = datetime(2027, 1, 8, 12, tzinfo=UTC)
+    eid = graph.state.add_event(graph.calendar, "Lunch", start, start + timedelta(hours=1))
+    pulled = graph.source().changes(graph.calendar, None).events[0]
+    graph.state.edit(eid, subject="Lunch (moved by Outlook)")
+    with pytest.raises(EtagConflict):
+        graph.source().update(graph.calendar, replace(pulled, title="Mine"))
+    fresh = graph.source().changes(graph.calendar, None).events[0]
+    later = start + timedelta(days=1)
+    done = graph.source().update(
+        graph.calendar, replace(fresh, title="Mine", start=later, end=later + timedelta(hours=1))
+    )
+    assert graph.state.events[eid].subject == "Mine" and graph.state.events[eid].start == later
+    assert done.etag != fresh.etag
+    graph.source().delete(graph.calendar, eid, done.etag)
+    graph.source().delete(graph.calendar, eid, done.etag)  # already gone: fine
+    assert eid not in graph.state.events
+
+
+def test_read_only_calendars_and_unknown_tokens_are_refused(graph: Graph) -> None:
+    shared = graph.state.add_calendar("Holidays", can_edit=False)
+    event = RemoteEvent(remote_id="", ical_uid="x@example", title="Nope", start=NOW, end=NOW)
+    with pytest.raises(PermissionDenied, match="read-only"):
+        graph.source().create(shared, event)
+    graph.state.tokens.clear()
+    with pytest.raises(AuthExpired):
+        graph.source().calendars()
+
+
+def _cancel(start: datetime):  # type: ignore[no-untyped-def]
+    from core.ports import RemoteOverride
+
+    return RemoteOverride(occurrence_start=start.astimezone(UTC), cancelled=True)
