@@ -14,13 +14,15 @@ from aurelius.adapters.microsoft.calendar import MicrosoftCalendar
 from core import recurrence
 from core.errors import AuthExpired, CursorExpired, EtagConflict, PermissionDenied
 from core.ports import RemoteEvent, SyncBatch
-from tests.stubs.microsoft_graph import GraphState, install, tz
+from tests.stubs.microsoft_graph import GraphState, install
+from tests.stubs.microsoft_graph_items import tz
 from tests.stubs.provider import ProviderStub
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 BERLIN, LA = ZoneInfo("Europe/Berlin"), ZoneInfo("America/Los_Angeles")
 WEEKLY = {
-    "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"], "firstDayOfWeek": "sunday"},
+    "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"],
+                "firstDayOfWeek": "sunday"},
     "range": {"type": "numbered", "startDate": "2027-03-01", "numberOfOccurrences": 10},
 }  # fmt: skip
 FIRST = datetime(2027, 3, 1, 9, tzinfo=BERLIN)  # the series crosses DST on 28 March 2027
