@@ -279,3 +279,33 @@ def _cancel(start: datetime):  # type: ignore[no-untyped-def]
     from core.ports import RemoteOverride
 
     return RemoteOverride(occurrence_start=start.astimezone(UTC), cancelled=True)
+
+
+PATTERNS = [
+    ({"type": "daily", "interval": 2}, {"type": "endDate", "endDate": "2027-04-20"}),
+    ({"type": "weekly", "interval": 2, "daysOfWeek": ["tuesday", "thursday"],
+      "firstDayOfWeek": "monday"}, {"type": "numbered", "numberOfOccurrences": 12}),
+    ({"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 31}, {"type": "noEnd"}),
+    ({"type": "relativeMonthly", "interval": 1, "daysOfWeek": ["friday"], "index": "last"},
+     {"type": "numbered", "numberOfOccurrences": 8}),
+    ({"type": "relativeMonthly", "interval": 3, "daysOfWeek": ["monday"], "index": "second"},
+     {"type": "endDate", "endDate": "2028-12-31"}),
+    ({"type": "absoluteYearly", "interval": 1, "month": 3, "dayOfMonth": 15}, {"type": "noEnd"}),
+    ({"type": "relativeYearly", "interval": 1, "month": 11, "daysOfWeek": ["thursday"],
+      "index": "fourth"}, {"type": "noEnd"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("pattern", "span"), PATTERNS, ids=[p["type"] for p, _ in PATTERNS])
+def test_every_outlook_pattern_gives_the_occurrences_outlook_shows(
+    graph: Graph, pattern: dict[str, object], span: dict[str, object]
+) -> None:
+    start = datetime(2027, 1, 1, 18, 30, tzinfo=LA)
+    rule = {"pattern": pattern, "range": {**span, "startDate": "2027-01-01"}}
+    graph.state.add_event(graph.calendar, "Series", start, start + timedelta(hours=1),
+                          "Pacific Standard Time", recurrence=rule)  # fmt: skip
+    batch = graph.source(page_size=100).changes(graph.calendar, None)
+    low, high = NOW - timedelta(days=365), NOW + timedelta(days=730)
+    shown = agenda(batch.events, low, high)
+    assert shown == outlook(graph, low, high) and len(shown) >= 2
+    assert not any(o.cancelled for o in batch.events[0].overrides)

@@ -73,7 +73,9 @@ def matches(pattern: Json, first: date, day: date) -> bool:
         week_start = DAYS.index(pattern.get("firstDayOfWeek", "sunday"))
         anchor = first - timedelta(days=(first.weekday() - week_start) % 7)
         return weekday and ((day - anchor).days // 7) % every == 0
-    if kind.endswith("Yearly") and (day.month != pattern["month"] or months % (12 * every)):
+    if kind.endswith("Yearly") and (
+        day.month != pattern["month"] or (day.year - first.year) % every
+    ):
         return False
     if kind.endswith("Monthly") and months % every:
         return False
