@@ -309,3 +309,19 @@ def test_every_outlook_pattern_gives_the_occurrences_outlook_shows(
     shown = agenda(batch.events, low, high)
     assert shown == outlook(graph, low, high) and len(shown) >= 2
     assert not any(o.cancelled for o in batch.events[0].overrides)
+
+
+def test_an_all_day_series_with_a_cancelled_day(graph: Graph) -> None:
+    first = datetime(2027, 6, 7, tzinfo=BERLIN)
+    span = {"type": "numbered", "startDate": "2027-06-07", "numberOfOccurrences": 5}
+    rule = {"pattern": {"type": "daily", "interval": 1}, "range": span}
+    master = graph.state.add_event(
+        graph.calendar, "Conference", first, first + timedelta(days=1),
+        "W. Europe Standard Time", all_day=True, recurrence=rule,
+    )  # fmt: skip
+    graph.state.cancel_occurrence(master, first + timedelta(days=2))
+    series = graph.source().changes(graph.calendar, None).events[0]
+    assert series.all_day and series.start == first
+    assert [(o.occurrence_start, o.cancelled) for o in series.overrides] == [
+        ((first + timedelta(days=2)).astimezone(UTC), True)
+    ]

@@ -112,12 +112,25 @@ def series(master: Json, instances: Iterable[Json], window: Window) -> RemoteEve
     event = single(master)
     if event.recurrence is None:
         raise Malformed("a seriesMaster without a recurrence")
-    seen = {instant(i.get("originalStart")): i for i in instances if i.get("originalStart")}
+    seen = {
+        _original(i.get("originalStart"), event): i for i in instances if i.get("originalStart")
+    }
     overrides = [_override(event, at, item) for at, item in sorted(seen.items())]
     gone = [at for at in expected(event, window) if at not in seen]
     overrides += [RemoteOverride(occurrence_start=at, cancelled=True) for at in gone]
     kept = [o for o in overrides if o is not None]
     return replace(event, overrides=tuple(sorted(kept, key=lambda o: o.occurrence_start)))
+
+
+def _original(text: Any, series: RemoteEvent) -> datetime:
+    """An occurrence's original start; for an all-day series, midnight of its date in the
+    series' zone (Graph may write that date as midnight UTC or as the zone's midnight)."""
+    moment = instant(text)
+    if not series.all_day:
+        return moment
+    day = moment.date() if moment.time() == datetime.min.time() else None
+    day = day or moment.astimezone(zone(series.timezone)).date()
+    return localize(datetime.combine(day, datetime.min.time()), series.timezone).astimezone(UTC)
 
 
 def expected(event: RemoteEvent, window: Window) -> list[datetime]:
