@@ -26,6 +26,11 @@ Documented behaviours it implements (learn.microsoft.com, Graph v1.0 reference):
   `state.tokens` 401 `InvalidAuthenticationToken`. Errors are `{"error": {"code",
   "message", "innerError": {"request-id", "date"}}}`. Throttling (429 + Retry-After) comes
   from `stub.fault`.
+What the reference says and the adapter relies on: delta state tokens are opaque and carry
+the window and every query parameter of the first request (later rounds just follow the
+links); Outlook tokens have no fixed lifetime (an internal cache evicts old ones), so a
+410 / `syncStateNotFound` / `resyncRequired` may come at any time and means "sync fully
+again"; `Prefer: outlook.body-content-type="text"` asks for plain-text bodies.
 Not implemented: attendee responses, online meetings, calendar groups, subscriptions.
 """
 
