@@ -325,3 +325,19 @@ def test_an_all_day_series_with_a_cancelled_day(graph: Graph) -> None:
     assert [(o.occurrence_start, o.cancelled) for o in series.overrides] == [
         ((first + timedelta(days=2)).astimezone(UTC), True)
     ]
+
+
+def test_a_single_that_becomes_a_series_and_back_is_never_deleted(graph: Graph) -> None:
+    eid = graph.state.add_event(graph.calendar, "Review", FIRST, FIRST + timedelta(hours=1),
+                                "W. Europe Standard Time")  # fmt: skip
+    source = graph.source()
+    cursor = source.changes(graph.calendar, None).cursor
+    graph.state.edit(eid, recurrence=WEEKLY)
+    became = source.changes(graph.calendar, cursor)
+    assert became.deleted == [] and [e.recurrence for e in became.events] == [
+        "FREQ=WEEKLY;BYDAY=MO;WKST=SU;COUNT=10"
+    ]
+    graph.state.edit(eid, recurrence=None)
+    back = source.changes(graph.calendar, became.cursor)
+    assert back.deleted == [] and not back.skipped
+    assert [(e.remote_id, e.recurrence) for e in back.events] == [(eid, None)]

@@ -76,6 +76,7 @@ class MicrosoftCalendar:
             self._sort(item, batch, touched, owners)
         for master_id, seen in touched.items():
             self._series(master_id, None if cursor else seen, state, batch)
+        _settle(batch)
         batch.cursor, batch.requests = state.dump(), self.http.requests - first
         return batch
 
@@ -99,10 +100,14 @@ class MicrosoftCalendar:
     def _series(
         self, master_id: str, seen: list[Json] | None, state: Cursor, batch: SyncBatch
     ) -> None:
-        master = self._get(f"/v1.0/me/events/{quote(master_id)}", missing_ok=True)
+        master = self._get(f"/v1.0/me/events/{_path(master_id)}", missing_ok=True)
         if master is None:  # the whole series is gone
             batch.deleted.append(master_id)
             state.series.pop(master_id, None)
+            return
+        if master.get("type") != "seriesMaster":  # no longer recurring: a single now
+            state.series.pop(master_id, None)
+            self._keep(master_id, batch, lambda: events.single(master))
             return
         if seen is None:
             seen = list(self._instances(master_id, state.start, state.end))
@@ -121,7 +126,7 @@ class MicrosoftCalendar:
     def _delta(self, calendar_id: str, state: Cursor) -> Iterator[Json]:
         url, params = state.link, {}
         if not url:
-            url = f"{self.base}/v1.0/me/calendars/{quote(calendar_id)}/calendarView/delta"
+            url = f"{self.base}/v1.0/me/calendars/{_path(calendar_id)}/calendarView/delta"
             params = {"startDateTime": _iso(state.start), "endDateTime": _iso(state.end)}
         while True:
             page = self._json("GET", self._local(url), params=params, prefer=self._prefer)
@@ -137,7 +142,7 @@ class MicrosoftCalendar:
 
     def _instances(self, event_id: str, start: datetime, end: datetime) -> Iterator[Json]:
         params = {"startDateTime": _iso(start), "endDateTime": _iso(end)}
-        return self._pages(f"{self.base}/v1.0/me/events/{quote(event_id)}/instances", params)
+        return self._pages(f"{self.base}/v1.0/me/events/{_path(event_id)}/instances", params)
 
     def _pages(self, url: str, params: dict[str, str]) -> Iterator[Json]:
         while url:
@@ -150,18 +155,18 @@ class MicrosoftCalendar:
     def create(self, calendar_id: str, event: RemoteEvent) -> RemoteEvent:
         body = {**events.to_graph(event), "transactionId": transaction_id(event.ical_uid)}
         made = self._json(
-            "POST", f"{self.base}/v1.0/me/calendars/{quote(calendar_id)}/events", json=body
+            "POST", f"{self.base}/v1.0/me/calendars/{_path(calendar_id)}/events", json=body
         )
         return self._settled(made, event)
 
     def update(self, calendar_id: str, event: RemoteEvent) -> RemoteEvent:
-        url = f"{self.base}/v1.0/me/events/{quote(event.remote_id)}"
+        url = f"{self.base}/v1.0/me/events/{_path(event.remote_id)}"
         made = self._json("PATCH", url, json=events.to_graph(event), etag=event.etag)
         return self._settled(made, event)
 
     def delete(self, calendar_id: str, remote_id: str, etag: str | None) -> None:
         self._json(
-            "DELETE", f"{self.base}/v1.0/me/events/{quote(remote_id)}", etag=etag, missing_ok=True
+            "DELETE", f"{self.base}/v1.0/me/events/{_path(remote_id)}", etag=etag, missing_ok=True
         )
 
     def _settled(self, made: Json, event: RemoteEvent) -> RemoteEvent:
@@ -169,7 +174,7 @@ class MicrosoftCalendar:
         remote_id = str(made["id"])
         if event.recurrence and event.overrides:
             self._write_overrides(remote_id, event)
-            made = self._get(f"/v1.0/me/events/{quote(remote_id)}") or made
+            made = self._get(f"/v1.0/me/events/{_path(remote_id)}") or made
         return replace(
             event, remote_id=remote_id, ical_uid=str(made.get("iCalUId") or event.ical_uid),
             etag=events.etag_of(made),
@@ -189,7 +194,7 @@ class MicrosoftCalendar:
                 self._write_override(occurrence, change, event)
 
     def _write_override(self, occurrence: str, change: RemoteOverride, event: RemoteEvent) -> None:
-        url = f"{self.base}/v1.0/me/events/{quote(occurrence)}"
+        url = f"{self.base}/v1.0/me/events/{_path(occurrence)}"
         if change.cancelled:
             self._json("DELETE", url, missing_ok=True)
         elif body := events.override_body(change, event):
@@ -223,6 +228,18 @@ class MicrosoftCalendar:
     def _local(self, link: str) -> str:
         """A link Graph handed back, on the configured base (tests, proxies)."""
         return self.base + link[len(GRAPH) :] if link.startswith(GRAPH + "/") else link
+
+
+def _settle(batch: SyncBatch) -> None:
+    """One entry per event, and an id both removed and present (a single that became a
+    series, or the reverse, in one round) is present."""
+    batch.events = list({event.remote_id: event for event in batch.events}.values())
+    present = {event.remote_id for event in batch.events}
+    batch.deleted = [i for i in dict.fromkeys(batch.deleted) if i not in present]
+
+
+def _path(remote_id: str) -> str:
+    return quote(remote_id, safe="")
 
 
 def _calendar(item: Json) -> RemoteCalendar:
