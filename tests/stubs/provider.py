@@ -124,6 +124,7 @@ class ProviderStub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            wbufsize = -1  # one write per answer: small unbuffered writes meet delayed ACKs (40 ms)
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
