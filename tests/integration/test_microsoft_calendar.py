@@ -97,6 +97,11 @@ def outlook(graph: Graph, low: datetime, high: datetime) -> list[tuple[str, date
     return sorted(shown)
 
 
+def wire(graph: Graph) -> int:
+    """Requests sent over HTTP (a batch is one, whatever it holds)."""
+    return sum(1 for method, _ in graph.stub.log if not method.endswith("(batched)"))
+
+
 def by_id(batch: SyncBatch) -> dict[str, RemoteEvent]:
     return {event.remote_id: event for event in batch.events}
 
@@ -146,8 +151,9 @@ def test_full_sync_maps_series_exceptions_zones_and_all_day_events(graph: Graph)
         s.astimezone(BERLIN).hour for t, s in agenda(batch.events, low, high) if t == "Stand-up"
     }
     assert hours == {9}
-    # one delta round in pages of 3 (10 items), then one master read
-    assert batch.requests == graph.stub.count("GET") == 5
+    # one delta round in pages of 3 (10 items), then the master read in one batch
+    assert batch.requests == wire(graph) == 5
+    assert graph.stub.count("GET (batched)", f"/me/events/{master}$") == 1
 
 
 def test_incremental_sync_returns_only_the_changes(graph: Graph) -> None:
@@ -162,7 +168,7 @@ def test_incremental_sync_returns_only_the_changes(graph: Graph) -> None:
     added = graph.state.add_event(graph.calendar, "Dentist", start, start + timedelta(hours=1))
     graph.state.remove(dropped)
     graph.state.cancel_occurrence(master, FIRST + timedelta(weeks=6))
-    before = len(graph.stub.log)
+    before = wire(graph)
     second = source.changes(graph.calendar, first.cursor)
 
     assert not second.complete and second.deleted == [dropped]
@@ -172,7 +178,7 @@ def test_incremental_sync_returns_only_the_changes(graph: Graph) -> None:
     assert [o.occurrence_start for o in events[master].overrides if o.cancelled] == [
         (FIRST + timedelta(weeks=6)).astimezone(UTC)
     ]
-    assert second.requests == len(graph.stub.log) - before == 3  # delta + master + instances
+    assert second.requests == wire(graph) - before == 3  # delta + master batch + instances
     low, high = NOW - timedelta(days=365), NOW + timedelta(days=730)
     assert agenda([events[kept], events[added], events[master]], low, high) == outlook(
         graph, low, high
@@ -203,10 +209,12 @@ def test_an_expired_delta_link_or_an_old_window_asks_for_a_full_sync(graph: Grap
 
 
 def test_throttling_waits_as_long_as_graph_asks(graph: Graph) -> None:
-    graph.series()
+    master = graph.series()
     graph.stub.fault("calendarView/delta", 429, headers={"Retry-After": "7"})
+    graph.stub.fault(f"/me/events/{master}$", 429, headers={"Retry-After": "2"})  # in the batch
     batch = graph.source().changes(graph.calendar, None)
-    assert graph.waits == [7.0] and len(batch.events) == 1
+    assert graph.waits == [7.0] and [e.remote_id for e in batch.events] == [master]
+    assert graph.stub.count("GET", f"/me/events/{master}$") == 1  # read again on its own
 
 
 def test_malformed_events_are_skipped_and_the_rest_synced(graph: Graph) -> None:

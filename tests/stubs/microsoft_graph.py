@@ -19,6 +19,9 @@ Documented behaviours it implements (learn.microsoft.com, Graph v1.0 reference):
   isCancelled. Editing an occurrence makes it an `exception` with the same id; deleting
   one removes it from the view; either changes the master's changeKey.
 - `GET /me/events/{id}`, `GET /me/events/{id}/instances?startDateTime&endDateTime`.
+- JSON batching, `POST /$batch` with up to 20 `requests` [{id, method, url, headers,
+  body}], answered `responses` [{id, status, headers, body}] in any order; each part
+  answers (and may be throttled) on its own.
 - `POST /me/calendars/{id}/events` (201); a repeated `transactionId` returns the event it
   made. `PATCH`/`DELETE /me/events/{id}` (200/204) honour `If-Match` → 412
   `ErrorIrresolvableConflict`. A calendar with canEdit false answers writes 403
@@ -42,7 +45,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.stubs.microsoft_graph_items import Stored, item, occurrences, tz
 from tests.stubs.provider import ProviderStub, Request, Response
@@ -134,6 +137,7 @@ class GraphState:
         return None
 
 
+BATCH_LIMIT = 20
 CONFLICT = (
     "The change key passed in the request does not match the current change key for the item."
 )
@@ -164,6 +168,7 @@ class Routes:
     def register(self) -> None:
         me = "/v1.0/me"
         for method, path, handler in (
+            ("POST", r"/v1.0/\$batch", self.batch),
             ("GET", f"{me}/calendars", self.calendars),
             ("GET", f"{me}/calendars/([^/]+)/calendarView/delta", self.delta),
             ("POST", f"{me}/calendars/([^/]+)/events", self.create),
@@ -181,6 +186,29 @@ class Routes:
             return handler(request)  # type: ignore[no-any-return]
 
         return guarded
+
+    def batch(self, request: Request) -> Response:
+        """JSON batching: each request answered as if sent alone (faults included); the
+        answers come back in another order than asked, as Graph allows."""
+        asks = request.json().get("requests") or []
+        if not 1 <= len(asks) <= BATCH_LIMIT:
+            return error(400, "BadRequest", "A batch holds 1 to 20 requests.")
+        return Response(200, {"responses": [self._answer(request, a) for a in reversed(asks)]})
+
+    def _answer(self, outer: Request, ask: Json) -> Json:
+        parts = urlsplit(ask["url"])
+        headers = {k.lower(): v for k, v in (ask.get("headers") or {}).items()}
+        inner = Request(
+            method=ask["method"], path="/v1.0" + parts.path,
+            query={k: v[-1] for k, v in parse_qs(parts.query).items()},
+            headers={**headers, "authorization": outer.headers.get("authorization", "")},
+            body=json.dumps(ask["body"]).encode() if "body" in ask else b"",
+        )  # fmt: skip
+        with self.stub.lock:  # logged as a part of the batch, not as a request of its own
+            reply = self.stub.dispatch(inner)
+            self.stub.log[-1] = (f"{inner.method} (batched)", inner.path)
+        return {"id": ask["id"], "status": reply.status, "headers": reply.headers,
+                "body": reply.payload}  # fmt: skip
 
     def calendars(self, request: Request) -> Response:
         if "$skiptoken" in request.query:
