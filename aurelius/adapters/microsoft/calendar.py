@@ -217,7 +217,7 @@ class MicrosoftCalendar:
         starts = [o.occurrence_start for o in event.overrides]
         span = (min(starts) - timedelta(days=1), max(starts) + timedelta(days=1))
         found = {
-            events.instant(i.get("originalStart")): str(i["id"])
+            events.original(i.get("originalStart"), event): str(i["id"])
             for i in self._instances(remote_id, *span)
             if i.get("originalStart")
         }

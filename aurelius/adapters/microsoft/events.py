@@ -113,7 +113,7 @@ def series(master: Json, instances: Iterable[Json], window: Window) -> RemoteEve
     if event.recurrence is None:
         raise Malformed("a seriesMaster without a recurrence")
     seen = {
-        _original(i.get("originalStart"), event): i for i in instances if i.get("originalStart")
+        original(i.get("originalStart"), event): i for i in instances if i.get("originalStart")
     }
     overrides = [_override(event, at, item) for at, item in sorted(seen.items())]
     gone = [at for at in expected(event, window) if at not in seen]
@@ -122,7 +122,7 @@ def series(master: Json, instances: Iterable[Json], window: Window) -> RemoteEve
     return replace(event, overrides=tuple(sorted(kept, key=lambda o: o.occurrence_start)))
 
 
-def _original(text: Any, series: RemoteEvent) -> datetime:
+def original(text: Any, series: RemoteEvent) -> datetime:
     """An occurrence's original start; for an all-day series, midnight of its date in the
     series' zone (Graph may write that date as midnight UTC or as the zone's midnight)."""
     moment = instant(text)
