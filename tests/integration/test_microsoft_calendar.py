@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.errors import AuthExpired, CursorExpired, EtagConflict, PermissionDenied
-from core.ports import RemoteEvent, SyncBatch
+from core.ports import RemoteEvent, RemoteOverride, SyncBatch
 from tests.integration.graph_harness import (
     BERLIN,
     FIRST,
@@ -171,7 +171,10 @@ def test_a_retried_create_makes_one_event_with_its_occurrence_changes(graph: Gra
         end=FIRST + timedelta(hours=1), timezone="Europe/Berlin",
         recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=10",
     )  # fmt: skip
-    cancelled = replace(event, overrides=(_cancel(FIRST + timedelta(weeks=1)),))
+    gone = RemoteOverride(
+        occurrence_start=(FIRST + timedelta(weeks=1)).astimezone(UTC), cancelled=True
+    )
+    cancelled = replace(event, overrides=(gone,))
     made = graph.source().create(graph.calendar, cancelled)
     again = graph.source().create(graph.calendar, cancelled)
     assert made.remote_id == again.remote_id and len(graph.state.events) == 1
@@ -209,12 +212,6 @@ def test_read_only_calendars_and_unknown_tokens_are_refused(graph: Graph) -> Non
     graph.state.tokens.clear()
     with pytest.raises(AuthExpired):
         graph.source().calendars()
-
-
-def _cancel(start: datetime):  # type: ignore[no-untyped-def]
-    from core.ports import RemoteOverride
-
-    return RemoteOverride(occurrence_start=start.astimezone(UTC), cancelled=True)
 
 
 PATTERNS = [
@@ -277,3 +274,19 @@ def test_a_single_that_becomes_a_series_and_back_is_never_deleted(graph: Graph) 
     back = source.changes(graph.calendar, became.cursor)
     assert back.deleted == [] and not back.skipped
     assert [(e.remote_id, e.recurrence) for e in back.events] == [(eid, None)]
+
+
+def test_an_update_writes_a_moved_occurrence_to_that_occurrence(graph: Graph) -> None:
+    master = graph.series()
+    pulled = graph.source().changes(graph.calendar, None).events[0]
+    original = FIRST + timedelta(weeks=5)  # after the DST change
+    later = original + timedelta(hours=2)
+    moved = RemoteOverride(
+        occurrence_start=original.astimezone(UTC), start=later,
+        end=later + timedelta(minutes=30), title="Stand-up (moved)",
+    )  # fmt: skip
+    done = graph.source().update(graph.calendar, replace(pulled, overrides=(moved,)))
+    change = graph.state.events[master].changes[original.astimezone(UTC)]
+    assert change["subject"] == "Stand-up (moved)" and change["start"] == later
+    again = graph.source().changes(graph.calendar, None).events[0]
+    assert again.etag == done.etag and [o.title for o in again.overrides] == ["Stand-up (moved)"]
