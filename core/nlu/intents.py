@@ -25,7 +25,7 @@ def _c(pattern: str) -> Lazy:
 # A reminder asked for as a thing: "shoot me a reminder", "put a reminder in".
 ASK_REMINDER = (r"(?:i(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?:to\s+(?:get|have|set)\s+)?|"
                 r"(?:set|put|pop|stick|drop|shoot|send|add|create|make|get)\s+(?:me\s+|in\s+)?)"
-                r"an?\s+reminder\b")
+                r"an?\s+(?:reminder|ping|nudge)\b")
 # "book" as a noun: "book club thursday" is a club meeting, not a booking.
 BOOK_NOUN = r"book\s+(?:club|group|fair|signing|launch|reading|tour|swap)\b"
 
@@ -41,7 +41,7 @@ SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "r
 
 TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
-    r"task|(?:task|todo|to-?do)(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
+    r"task|(?:task|todo|to-?do|to\s+do(?=\s*:))(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget(?:\s+(?:to|about))?|remember\s+to|"
     r"make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
@@ -61,7 +61,8 @@ CHAT = _c(
     r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure|"
     r"(?:good\s+)?(?:morning|afternoon|evening|night)(?=\W*$))\b"
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
-    r"cron\s+expression)\b")
+    r"cron\s+expression|(?:better|worse)\s+than|versus|any\s+(?:tips|advice|suggestions)|"
+    r"tips\s+(?:for|on))\b")
 # A question about how to do something is chat even when it names a reminder or a task.
 HOW_TO = _c(r"^(?:(?:how|where)\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|"
             r"is\s+there\s+a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
@@ -75,7 +76,8 @@ BRIEF = _c(
     r"(?:my|the)\s+day|\bwhat's\s+up\s+(?:today|for\s+today)\b|\bwhat\s+should\s+i\s+"
     r"(?:focus|work)\s+on\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'s\s+on)\s+(?:on\s+)?"
     r"(?:for\s+)?(?:today|tomorrow)\s*\??$|\bhow(?:'s|\s+is)\s+my\s+(?:day|week)\b|"
-    r"\bstart\s+my\s+day\b|\bwhat\s+(?:does|will)\s+(?:(?:this|next)\s+)?(?:" + WD + r"|today|"
+    r"\bstart\s+my\s+day\b|\bwhat(?:'s|\s+is)\s+on\s+(?:deck|tap|the\s+docket)\b|"
+    r"\bwhat\s+(?:does|will)\s+(?:(?:this|next)\s+)?(?:" + WD + r"|today|"
     r"tomorrow|tonight|(?:the|this|next)\s+weekend|next\s+week)\s+look\s+like\b|\b(?:rundown|overview|summary|lowdown|recap)\s+(?:of|for)\s+"
     r"(?:my\s+|the\s+)?(?:day|today|tomorrow)\b|\bwhat\s+(?:should|do)\s+i\s+(?:need\s+to\s+)?know\s+"
     r"(?:about|for)\s+(?:today|tomorrow|my\s+day)\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
@@ -110,7 +112,8 @@ EMAIL_SEND = _c(
     r"|^(?:shoot|drop|send|write)\s+\w+\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|note|line|"
     r"message)\b|^send\s+\S+@|^(?:start|begin|open)\s+(?:an?\s+)?(?:new\s+)?(?:e-?mail|mail|draft)\b|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
 FREE = _c(
-    r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
+    r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|\b(?:if|whether)\s+"
+    r"(?:i'm|i\s+am|we're|we\s+are)\s+(?:free|available|busy)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
     r"(?:am\s+i|are\s+we|is\s+\w+)\s+(?:free|available)\b|\bfree\s+(?:time|slots?|windows?)\b|"
     r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|openings?|windows?|gaps?|availability)\b|"

@@ -105,6 +105,7 @@ TYPOS: dict[str, str] = {
     **dict.fromkeys(("hr", "hrs"), "hours"), **dict.fromkeys(("min", "mins"), "minutes"),
     "yr": "year", "yrs": "years", "b4": "before", "u": "you", "plz": "please", "pls": "please",
     "whats": "what's", "wats": "what's", "wat": "what", "whens": "when's",
+    "im": "i'm", "ive": "i've", "ur": "your", "r": "are",
     "&": "and", "+": "and", "wanna": "want to", "gonna": "going to", "lemme": "let me",
 }
 
@@ -204,7 +205,30 @@ def _tokens(raw: str) -> list[Token]:
         word = match.group().lower().replace("’", "'")
         token = TYPOS.get(word, word)
         found.append((match.start(), match.end(), NUMBER_TOKENS.get(token, token), word))
-    return found
+    return _chat_to(found)
+
+
+# Chat-speak "2" for "to" comes after these words and before a verb, never before a unit.
+_BEFORE_TO = frozenset(("me", "need", "have", "got", "want", "going", "remember", "forget",
+                        "how", "time", "us"))
+_UNIT_WORDS = frozenset(("am", "pm", "a.m.", "p.m.", "hours", "hour", "minutes", "minute", "mins",
+                    "min", "hrs", "hr", "h", "days", "day", "weeks", "week", "months", "month",
+                    "years", "o'clock", "oclock", "times", "more", "of", "or", "and", "to", "-",
+                    ":", "weekends", "nights", "p", "a"))
+
+
+def _chat_to(tokens: list[Token]) -> list[Token]:
+    """"remind me 2 call mom": that "2" is "to"."""
+    out = list(tokens)
+    for i in range(1, len(tokens) - 1):
+        a, b, _, word = tokens[i]
+        after = tokens[i + 1][3]
+        counted = after.removesuffix("s")
+        if (word == "2" and tokens[i - 1][3] in _BEFORE_TO and after.isalpha()
+                and not {after, counted} & _UNIT_WORDS and counted not in WEEKDAYS
+                and tokens[i + 1][0] > b):
+            out[i] = (a, b, "to", word)
+    return out
 
 
 def _compounds(tokens: list[Token]) -> list[tuple[int, int, str]]:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from core.nlu import times
 from core.nlu.clock import CLOCK_RULES, resolve_hour
 from core.nlu.dates import DATE_RULES
-from core.nlu.holidays import HOLIDAY_RULES
+from core.nlu.holidays import HOLIDAY_RULES, occasion_day
 from core.nlu.lazy import lazy
 from core.nlu.lexicon import CITIES, CITY_RE, WD, WEEKDAYS, ZONES
 from core.nlu.pieces import Context, Piece, choose, scan
@@ -185,6 +185,9 @@ def _resolve_point(when: When, pieces: list[Piece], norm: str, ctx: Context) -> 
     pod = (day.pod if day else None) or (pod_piece.pod if pod_piece else None)
     when.day_given = day is not None or span is not None
     when_day = day.day if day else (span.due if span else None)
+    if not when.day_given and clock is not None:
+        when_day = occasion_day(norm, ctx.today)
+        when.day_given = when_day is not None
     if instant is not None and instant.instant is not None:
         when.point = instant.instant
         return

@@ -9,7 +9,7 @@ from core.nlu.lexicon import Text
 
 _LEAD_PREP = lazy(
     r"(?:\b(?:on|at|by|due|for|from|starting|until|till|before|around|between|during|"
-    r"due\s+on|due\s+by|no\s+later\s+than|sometime)\s*,?\s*)+$")
+    r"due\s+on|due\s+by|no\s+later\s+than|sometime|when\s+it's|when\s+it\s+is)\s*,?\s*)+$")
 _TRAIL = lazy(
     r"(?:[\s,;:.!?\-–—/@]|\b(?:on|at|by|due|for|from|in|to|starting|until|till|before|around|"
     r"every|and|the|this|next|of|@|please|pls|plz|thanks|thx|asap|between|ok)\b)+$",

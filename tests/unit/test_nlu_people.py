@@ -189,3 +189,43 @@ def test_doubtful_readings_ask(text: str, reason: str) -> None:
 ])
 def test_consistent_readings_stay_confident(text: str) -> None:
     assert parse(text, NOW, BERLIN).confident
+
+
+@pytest.mark.parametrize(("text", "intent", "title"), [
+    ("remind me 2 feed the cat at 6pm", "reminder.add", "feed the cat"),  # chat-speak "2"
+    ("to do: renew the car insurance", "task.add", "renew the car insurance"),
+    ("add to calendar: pottery class thursday 6pm", "event.add", "pottery class"),
+    ("uh can you add a task to book the vet friday", "task.add", "book the vet"),
+    ("heads up, i'd like a nudge at 4 to call the bank", "reminder.add", "call the bank"),
+    ("notify me when it's 9pm to lock the door", "reminder.add", "lock the door"),
+])
+def test_chat_speak_prefixes_and_fillers_leave_a_clean_title(
+    text: str, intent: str, title: str
+) -> None:
+    parsed = parse(text, NOW, BERLIN)
+    assert (parsed.intent, parsed.slots["title"]) == (intent, title)
+
+
+def test_a_2_before_a_unit_or_weekday_stays_a_number() -> None:
+    assert parse("remind me 2 hours before the game", NOW, BERLIN).slots.get("title") != "hours"
+    assert parse("remind me 2 days from now to pay", NOW, BERLIN).slots["remind_at"] == date(
+        2026, 3, 12)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("can u see if im free thursday at 3", "event.free"),
+    ("is notion better than todoist?", "chat"),
+    ("got a big presentation friday, any advice on nerves?", "chat"),
+    ("what's on tap for today", "brief"),
+])
+def test_questions_read_as_what_they_ask(text: str, intent: str) -> None:
+    assert parse(text, NOW, BERLIN).intent == intent
+
+
+def test_a_holiday_party_given_only_a_time_is_on_the_holiday() -> None:
+    parsed = parse("christmas dinner at 6pm", NOW, BERLIN)
+    assert parsed.slots["start"] == datetime(2026, 12, 25, 18, 0, tzinfo=TZ)
+    assert parsed.slots["title"] == "christmas dinner"
+    # With a date of its own, the holiday only names the thing.
+    shopping = parse("buy christmas party decorations tomorrow", NOW, BERLIN)
+    assert shopping.slots["due"] == date(2026, 3, 11)
