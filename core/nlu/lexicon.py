@@ -100,7 +100,9 @@ TYPOS: dict[str, str] = {
     "appts": "appointments", "tsk": "task", "taks": "task", "tasl": "task",
     **dict.fromkeys(("emial", "emal", "eamil", "emil", "e-mail"), "email"),
     **dict.fromkeys(("calender", "calandar", "calendr", "cal"), "calendar"),
-    **dict.fromkeys(("remidn", "remnd", "remaind", "rmind", "remid"), "remind"),
+    **dict.fromkeys(("remidn", "remnd", "remaind", "rmind", "remid", "rmd"), "remind"),
+    "abt": "about", "schedul": "schedule", "shedule": "schedule",
+    **dict.fromkeys(("apointment", "appointmnet", "appoinment"), "appointment"),
     "w": "with", "w/": "with", "wk": "week", "wks": "weeks", "wknd": "weekend", "wkend": "weekend",
     **dict.fromkeys(("hr", "hrs"), "hours"), **dict.fromkeys(("min", "mins"), "minutes"),
     "yr": "year", "yrs": "years", "b4": "before", "u": "you", "plz": "please", "pls": "please",
@@ -124,7 +126,9 @@ ZONES = {
     "uk time": "Europe/London", "jst": "Asia/Tokyo", "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney", "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong",
     "eet": "Europe/Athens", "eest": "Europe/Athens", "wet": "Europe/Lisbon",
-    "brt": "America/Sao_Paulo", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+    "atlantic": "America/Halifax", "atlantic time": "America/Halifax", "ast": "America/Halifax",
+    "adt": "America/Halifax", "brt": "America/Sao_Paulo", "nzst": "Pacific/Auckland",
+    "nzdt": "Pacific/Auckland",
 }
 
 # Places, for "<city> time" and for "their time" when the sentence names a place.
@@ -144,6 +148,11 @@ CITIES = {
     "shanghai": "Asia/Shanghai", "seoul": "Asia/Seoul", "auckland": "Pacific/Auckland",
     "sao paulo": "America/Sao_Paulo", "mexico city": "America/Mexico_City",
     "uk": "Europe/London", "tel aviv": "Asia/Jerusalem", "kyiv": "Europe/Kyiv",
+    "riyadh": "Asia/Riyadh", "halifax": "America/Halifax", "cairo": "Africa/Cairo",
+    "istanbul": "Europe/Istanbul", "johannesburg": "Africa/Johannesburg",
+    "lagos": "Africa/Lagos", "nairobi": "Africa/Nairobi", "jakarta": "Asia/Jakarta",
+    "bangkok": "Asia/Bangkok", "manila": "Asia/Manila", "vancouver": "America/Vancouver",
+    "montreal": "America/Toronto", "austin": "America/Chicago", "honolulu": "Pacific/Honolulu",
 }
 
 
@@ -204,6 +213,8 @@ def _tokens(raw: str) -> list[Token]:
     for match in _TOKEN.finditer(raw):
         word = match.group().lower().replace("’", "'")
         token = TYPOS.get(word, word)
+        if word == "@" and raw[match.end():match.end() + 1].isspace():
+            token = "at"  # "lunch @ noon"; "@errands" stays a tag
         found.append((match.start(), match.end(), NUMBER_TOKENS.get(token, token), word))
     return _chat_to(found)
 

@@ -93,7 +93,8 @@ def _intent(rest: str, command: str | None, when: temporal.When,
     signals = Signals(
         has_when=bool(repeat) or any(p.kind != "duration" for p in when.pieces),
         has_clock=has_clock or bool(repeat and repeat.pod),
-        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project))
+        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project),
+        has_range=any(p.kind == "trange" for p in when.pieces))
     cleaned = re.sub(r"\s+", " ", rest).strip()
     return classify(cleaned, signals)
 

@@ -227,7 +227,12 @@ def _free(s: Sentence) -> Slots:
     slots = _range(s)
     if s.when.duration:
         slots["duration_minutes"] = s.when.duration
+    elif found := _FREE_UNIT.search(s.mask, s.start):
+        slots["duration_minutes"] = 30 if found[1] else 60  # "my next free hour"
     return slots
+
+
+_FREE_UNIT = lazy(r"\bfree\s+(half\s+)?hour\b")
 
 
 def _send(s: Sentence) -> Slots:

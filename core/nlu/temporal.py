@@ -59,7 +59,8 @@ class When:
 def extract(norm: str, ctx: Context) -> When:
     """Find and resolve the temporal expressions in normalised text."""
     when = When([])
-    found = _absorb_weekdays(choose(scan(RULES, norm, ctx)), norm, ctx, when)
+    found = _day_names_as_names(
+        _absorb_weekdays(choose(scan(RULES, norm, ctx)), norm, ctx, when), norm)
     pieces = _merge_ranges(found, norm)
     when.pieces = pieces
     when.doubts.extend(p.doubt for p in pieces if p.doubt)
@@ -69,6 +70,25 @@ def extract(norm: str, ctx: Context) -> When:
     _resolve_point(when, pieces, norm, ctx)
     _resolve_range(when, pieces, ctx)
     return when
+
+
+def _day_names_as_names(pieces: list[Piece], norm: str) -> list[Piece]:
+    """"Sunday roast ... tomorrow at 1pm", "Friday Night Lights party fri 7pm": a day name
+    that runs into a title word is part of the title when another day says when."""
+    days = [p for p in pieces if p.kind == "date"]
+    if len(days) < 2:
+        return pieces
+    named = [p for p in days if _is_name(p, norm)]
+    if not named or len(named) == len(days):
+        return pieces
+    return [p for p in pieces if p not in named]
+
+
+def _is_name(piece: Piece, norm: str) -> bool:
+    head = norm[piece.start:piece.end].split()
+    after = _WORD_AFTER.match(norm, piece.end)
+    return bool(head and head[0] in WEEKDAYS and piece.hour is None and after
+                and after[1] not in _LINKS and not after[1].isdigit())
 
 
 def _weekday_in_words(pieces: list[Piece], norm: str) -> list[str]:

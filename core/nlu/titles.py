@@ -16,7 +16,10 @@ _TRAIL = lazy(
     re.IGNORECASE)
 _LEAD = lazy(r"^(?:[\s,;:.!?\-–—]|\b(?:and|then|please|pls|plz|ok|okay|so)\b)+",
                    re.IGNORECASE)
-_FILLER = lazy(r"^(?:to|about|that|of|re|regarding|for|with)\b\s*:?\s*", re.IGNORECASE)
+_FILLER = lazy(r"^(?:to|about|abt|that|of|re|regarding|for|with)\b\s*:?\s*", re.IGNORECASE)
+# Emoji and pictographs (with their joiners and variation selectors) say nothing a title needs.
+_PICTOGRAPHS = lazy("[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\u3030\u303d"
+                    "\U0001f000-\U0001faff\u200d\ufe0e\ufe0f]+")
 QUOTED = lazy(r"(?<![\w'])(['\"‘“])(.+?)(['\"’”])(?![\w])")
 
 
@@ -63,6 +66,8 @@ def tidy(title: str, filler: bool = False) -> str:
         if filler:
             title = _FILLER.sub("", title).strip()
     title = re.sub(r"\s+([,;:.!?])", r"\1", title)
+    if _PICTOGRAPHS.search(title):
+        title = tidy(" ".join(_PICTOGRAPHS.sub(" ", title).split()), filler)
     return unquote(title)
 
 
