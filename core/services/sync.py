@@ -17,12 +17,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.errors import AuthExpired, CursorExpired, EtagConflict, NotFound, ProviderUnavailable
+from core.errors import (
+    AuthExpired,
+    ConfigError,
+    CursorExpired,
+    EtagConflict,
+    NotFound,
+    ProviderUnavailable,
+)
 from core.models import CalendarWrite, Connection, Event, LinkedCalendar
 from core.ports import CalendarSource, Clock, RemoteCalendar
 from core.services import sync_push
@@ -32,6 +40,8 @@ log = logging.getLogger(__name__)
 Sources = Callable[[Connection], CalendarSource]
 Tell = Callable[[int, str], None]  # (user id, message): how a person hears of a conflict
 SYNCABLE = ("active", "error")
+# What ends one connection's sync, recorded on it (never raised out of a job).
+STOPS = (AuthExpired, ProviderUnavailable, ConfigError)
 
 
 @dataclass
@@ -79,7 +89,7 @@ class CalendarSync:
             source = self.sources(connection)
             report.pushed = self._push(source, connection, report)
             self._pull(source, connection, report, full)
-        except (AuthExpired, ProviderUnavailable) as exc:
+        except STOPS as exc:
             report.error = self._failed(connection_id, exc)
             return report
         self._succeeded(connection_id)
@@ -90,13 +100,58 @@ class CalendarSync:
         provider that is down or a grant that is gone: the rows wait)."""
         report = SyncReport(connection_id=connection_id)
         connection = self._connection(connection_id)
-        if connection.status not in SYNCABLE:
+        if connection.status not in SYNCABLE or not self.waiting(connection_id):
             return 0
         try:
             return self._push(self.sources(connection), connection, report)
-        except (AuthExpired, ProviderUnavailable) as exc:
+        except STOPS as exc:
             self._failed(connection_id, exc)
             return report.pushed
+
+    def due(self, now: datetime, every_minutes: int) -> tuple[list[int], list[int]]:
+        """Active connections not synced for `every_minutes`, and those with writes due."""
+        since = now - timedelta(minutes=every_minutes)
+        with self.db.transaction() as session:
+            stale = session.scalars(
+                select(Connection.id)
+                .where(
+                    Connection.status == "active",
+                    or_(Connection.last_sync_at.is_(None), Connection.last_sync_at <= since),
+                )
+                .order_by(Connection.id)
+            ).all()
+            pushing = session.scalars(
+                select(LinkedCalendar.connection_id)
+                .join(CalendarWrite, CalendarWrite.calendar_id == LinkedCalendar.id)
+                .join(Connection, Connection.id == LinkedCalendar.connection_id)
+                .where(Connection.status == "active", CalendarWrite.next_attempt_at <= now)
+                .distinct()
+            ).all()
+        return list(stale), list(pushing)
+
+    def waiting(self, connection_id: int, due_only: bool = True) -> int:
+        """How many writes of the connection wait (only those due now, by default)."""
+        now = self.clock.now() if due_only else None
+        with self.db.transaction() as session:
+            query = (
+                select(func.count(CalendarWrite.id))
+                .join(LinkedCalendar, LinkedCalendar.id == CalendarWrite.calendar_id)
+                .where(LinkedCalendar.connection_id == connection_id)
+            )
+            if now is not None:
+                query = query.where(CalendarWrite.next_attempt_at <= now)
+            return int(session.scalar(query) or 0)
+
+    def connections(self, user_id: int) -> list[int]:
+        """The ids of a user's connections that can sync."""
+        with self.db.transaction() as session:
+            return list(
+                session.scalars(
+                    select(Connection.id)
+                    .where(Connection.user_id == user_id, Connection.status.in_(SYNCABLE))
+                    .order_by(Connection.id)
+                )
+            )
 
     def _push(self, source: CalendarSource, connection: Connection, report: SyncReport) -> int:
         for write_id in sync_push.due(self.db, connection.id, self.clock.now()):
