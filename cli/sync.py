@@ -44,7 +44,9 @@ def send_pending(services: Services, user_id: int) -> None:
     for connection_id in services.sync.connections(user_id):
         if not services.sync.waiting(connection_id):
             continue
-        services.sync.push_pending(connection_id)
+        report = services.sync.push_report(connection_id)
+        for line in report.conflicts:
+            render.say(line)
         left = services.sync.waiting(connection_id, due_only=False)
         if left:
             render.say(

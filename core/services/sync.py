@@ -98,15 +98,19 @@ class CalendarSync:
     def push_pending(self, connection_id: int) -> int:
         """Send the connection's due outbox rows; the number sent (never raises for a
         provider that is down or a grant that is gone: the rows wait)."""
+        return self.push_report(connection_id).pushed
+
+    def push_report(self, connection_id: int) -> SyncReport:
+        """`push_pending`, reporting what was sent, the conflicts and what stopped it."""
         report = SyncReport(connection_id=connection_id)
         connection = self._connection(connection_id)
         if connection.status not in SYNCABLE or not self.waiting(connection_id):
-            return 0
+            return report
         try:
-            return self._push(self.sources(connection), connection, report)
+            self._push(self.sources(connection), connection, report)
         except STOPS as exc:
-            self._failed(connection_id, exc)
-            return report.pushed
+            report.error = self._failed(connection_id, exc)
+        return report
 
     def due(self, now: datetime, every_minutes: int) -> tuple[list[int], list[int]]:
         """Active connections not synced for `every_minutes`, and those with writes due."""
