@@ -63,3 +63,36 @@ def test_the_agenda_shows_what_outlook_shows(
     assert (second.added, second.updated, second.removed) == (0, 2, 1)
     assert agenda(services, user_id, low, high) == outlook(graph, low, high)
     assert ("Lunch with Sara", noon.astimezone(UTC)) in agenda(services, user_id, low, high)
+
+
+def test_changes_made_in_aurelius_reach_outlook_and_outlook_wins_a_conflict(
+    services: Services, user_id: int, graph: Graph
+) -> None:
+    from core.services.calendars import NewEvent
+
+    now = services.clock.now()
+    account = Link("microsoft", "ada-id", "ada@contoso.com", ["Calendars.ReadWrite"], "oauth",
+                   {"access_token": "graph-token"})  # fmt: skip
+    connection_id = services.connections.link(user_id, account)
+    engine = CalendarSync(services.db, services.clock, lambda _: graph.source(now, page_size=50))
+    engine.sync_connection(connection_id)
+    made = services.calendar.add(user_id, NewEvent(
+        "Yoga", FIRST, FIRST + timedelta(hours=1), recurrence="FREQ=WEEKLY;COUNT=6",
+        calendar="Calendar",
+    ))  # fmt: skip
+    assert engine.push_pending(connection_id) == 1
+    (remote,) = graph.state.events.values()
+    assert remote.zone == "W. Europe Standard Time" and remote.start == FIRST
+    services.calendar.move(user_id, made.id, FIRST + timedelta(weeks=1), FIRST + timedelta(days=8))
+    services.calendar.remove(user_id, made.id, FIRST + timedelta(weeks=5))  # after DST
+    assert engine.push_pending(connection_id) == 1  # one pending write per event
+    low, high = now - timedelta(days=365), now + timedelta(days=730)
+    engine.sync_connection(connection_id)
+    assert agenda(services, user_id, low, high) == outlook(graph, low, high)
+    assert len(outlook(graph, low, high)) == 5 and len(graph.state.events) == 1
+
+    graph.state.edit(remote.id, subject="Yoga (Outlook)")
+    services.calendar.edit(user_id, made.id, title="Yoga (Aurelius)")
+    report = engine.sync_connection(connection_id)
+    assert len(report.conflicts) == 1 and remote.subject == "Yoga (Outlook)"
+    assert {title for title, _ in agenda(services, user_id, low, high)} == {"Yoga (Outlook)"}
