@@ -260,3 +260,19 @@ def test_all_day_and_dst_crossing_series_keep_their_zone(google: GoogleCalendar,
                                              holiday.start, timezone="Europe/Berlin",
                                              all_day=True))
     assert all_day.end == datetime(2026, 12, 26, tzinfo=BERLIN)
+
+
+def test_an_update_leaves_what_aurelius_does_not_hold(google: GoogleCalendar,
+                                                      state: GoogleCalendarState) -> None:
+    guest = {"email": "sara@example.com", "responseStatus": "accepted"}
+    reminders = {"useDefault": False, "overrides": [{"method": "popup", "minutes": 5}]}
+    item = state.put(CAL, timed(datetime(2026, 12, 1, 9, tzinfo=BERLIN), summary="1:1",
+                                attendees=[guest], reminders=reminders,
+                                recurrence=["RRULE:FREQ=DAILY"]))
+    (pulled,) = google.changes(CAL, None).events
+    assert pulled.attendees == ("sara@example.com",)
+    google.update(CAL, RemoteEvent(**{**pulled.__dict__, "title": "One to one",
+                                      "recurrence": None}))
+    stored = state.events[CAL][item["id"]]
+    assert (stored["summary"], stored["recurrence"]) == ("One to one", [])
+    assert stored["attendees"] == [guest] and stored["reminders"] == reminders

@@ -9,8 +9,9 @@ is re-read by its `iCalUID` (master + every instance) so it arrives whole.
 
 Writing: a client-chosen event `id` (base32hex of the UID's SHA-256) makes a retried
 insert answer 409 `duplicate`, which means "already there": the event is fetched. Updates
-are a PUT of the master with `If-Match` (412 -> `EtagConflict`), then a PATCH of each moved
-or changed occurrence at its instance id; cancelled occurrences travel as EXDATE lines.
+are a PATCH of the master with `If-Match` (412 -> `EtagConflict`; guests are left alone),
+then a PATCH of each moved or changed occurrence at its instance id; cancelled occurrences
+travel as EXDATE lines.
 """
 
 from __future__ import annotations
@@ -90,9 +91,12 @@ class GoogleCalendar:
         return self._written(calendar_id, _json(response), event)
 
     def update(self, calendar_id: str, event: RemoteEvent) -> RemoteEvent:
+        # A patch: what Aurelius does not hold (reminders, conference links, the guests'
+        # answers) stays as it is at Google.
+        body = {k: v for k, v in body_of(event).items() if k != "attendees"}
         headers = {"If-Match": event.etag} if event.etag else {}
-        response = self.http.call("PUT", self._event(calendar_id, event.remote_id),
-                                  json=body_of(event), headers=headers)
+        response = self.http.call("PATCH", self._event(calendar_id, event.remote_id),
+                                  json=body, headers=headers)
         return self._written(calendar_id, _json(response), event)
 
     def delete(self, calendar_id: str, remote_id: str, etag: str | None) -> None:

@@ -113,11 +113,11 @@ def body_of(event: RemoteEvent) -> Item:
         "extendedProperties": {"private": {UID_KEY: event.ical_uid}},
         "status": "confirmed",
     }
-    if event.recurrence or event.rdates:
-        cancelled = [o.occurrence_start for o in event.overrides if o.cancelled]
-        body["recurrence"] = recurrence.lines(
-            event.recurrence, cancelled, [start for start, _ in event.rdates],
-            event.timezone, event.all_day)
+    # Always sent, so that a patch that ends a series clears it.
+    cancelled = [o.occurrence_start for o in event.overrides if o.cancelled]
+    body["recurrence"] = recurrence.lines(
+        event.recurrence, cancelled, [start for start, _ in event.rdates],
+        event.timezone, event.all_day) if event.recurrence or event.rdates else []
     return body
 
 
