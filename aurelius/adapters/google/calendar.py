@@ -121,9 +121,12 @@ class GoogleCalendar:
         """`items` with every changed series complete (its master and all instances)."""
         for master_id, ical_uid in recurring_masters(items).items():
             params = {"iCalUID": ical_uid, "singleEvents": "false", "showDeleted": "true"}
-            series, _ = self._pages(self._events(calendar_id), params)
-            items = [i for i in items if master_id not in (i.get("id"), i.get("recurringEventId"))]
-            items += [i for i in series if master_id in (i.get("id"), i.get("recurringEventId"))]
+            listed, _ = self._pages(self._events(calendar_id), params)
+            series = [i for i in listed if master_id in (i.get("id"), i.get("recurringEventId"))]
+            if any(i.get("id") == master_id for i in series):  # else: gone since, next time
+                items = [i for i in items
+                         if master_id not in (i.get("id"), i.get("recurringEventId"))]
+                items += series
         return items
 
     def _pages(self, url: str, params: dict[str, str]) -> tuple[list[Item], Item]:

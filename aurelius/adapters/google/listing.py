@@ -45,7 +45,7 @@ def recurring_masters(items: list[Item]) -> dict[str, str]:
     return {
         str(item["id"]): str(item.get("iCalUID") or "")
         for item in items
-        if item.get("recurrence") and item.get("status") != "cancelled"
+        if item.get("recurrence") and item.get("iCalUID") and item.get("status") != "cancelled"
         and not item.get("recurringEventId")
     }
 
