@@ -6,14 +6,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
 from aurelius.adapters.google import GoogleCalendar
 from core.errors import CursorExpired, EtagConflict, PermissionDenied, ProviderUnavailable
 from core.ports import RemoteEvent, RemoteOverride
 from tests.stubs.google_calendar import GoogleCalendarState, install
-from tests.stubs.provider import ProviderStub
+from tests.stubs.provider import ProviderStub, losing_first_answer
 
 NY, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
 CAL = "me@example.com"
@@ -153,16 +152,9 @@ def test_an_expired_sync_token_asks_for_a_full_sync(google: GoogleCalendar,
     assert google.changes(CAL, None).complete
 
 
-def _lose_first_insert_answer(response: httpx.Response) -> None:
-    if response.request.method == "POST" and not getattr(_lose_first_insert_answer, "done", 0):
-        _lose_first_insert_answer.done = 1  # type: ignore[attr-defined]
-        raise httpx.ReadError("connection reset after the insert was stored")
-
-
 def test_a_create_retried_after_a_lost_answer_makes_one_event(
         stub: ProviderStub, state: GoogleCalendarState) -> None:
-    client = httpx.Client(event_hooks={"response": [_lose_first_insert_answer]})
-    google = GoogleCalendar(Tokens(), base_url=stub.url, client=client)
+    google = GoogleCalendar(Tokens(), base_url=stub.url, client=losing_first_answer("POST"))
     event = RemoteEvent("", "lunch-1@aurelius", "Lunch", datetime(2026, 12, 4, 13, tzinfo=NY),
                         datetime(2026, 12, 4, 14, tzinfo=NY), timezone="America/New_York")
     with pytest.raises(ProviderUnavailable):
