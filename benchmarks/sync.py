@@ -28,21 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aurelius.adapters.google import GoogleCalendar
 from core.ports import SyncBatch
-from tests.stubs.google_calendar import GoogleCalendarState, install
-from tests.stubs.provider import ProviderStub
+from tests.stubs.google_calendar import GoogleCalendarState, StaticTokens, serving
 
 CAL = "bench@example.com"
 ZONE = "Europe/Berlin"
 FIRST = datetime(2026, 1, 5, 7, tzinfo=UTC)
 INITIAL, LATER = "<= 10 s", "<= 1 s in <= 3 requests"
-
-
-class Tokens:
-    def token(self) -> str:
-        return "bench"
-
-    def refreshed(self) -> str:
-        return "bench"
 
 
 def timed(start: datetime, **extra: Any) -> dict[str, Any]:
@@ -170,19 +161,13 @@ def main() -> None:
     args = parser.parse_args()
     state = GoogleCalendarState(tokens={"bench"})
     singles, masters = seed(state, args.events, args.series, args.exceptions)
-    stub = ProviderStub()
-    install(stub, state)
-    stub.start()
-    try:
-        google = GoogleCalendar(Tokens(), base_url=stub.url)
+    with serving(state) as stub:
+        google = GoogleCalendar(StaticTokens("bench"), base_url=stub.url)
         apply_changes = lambda: change(state, singles, masters, args.changes)  # noqa: E731
         if importlib.util.find_spec("core.services.sync") is None:
             adapter_only(google, apply_changes)
         else:
             with_engine(google, apply_changes, args.database_url)
-    finally:
-        stub.stop()
-
 
 if __name__ == "__main__":
     main()

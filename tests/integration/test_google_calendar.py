@@ -11,23 +11,11 @@ import pytest
 from aurelius.adapters.google import GoogleCalendar
 from core.errors import CursorExpired, EtagConflict, PermissionDenied, ProviderUnavailable
 from core.ports import RemoteEvent, RemoteOverride
-from tests.stubs.google_calendar import GoogleCalendarState, install
+from tests.stubs.google_calendar import GoogleCalendarState, StaticTokens, serving
 from tests.stubs.provider import ProviderStub, losing_first_answer
 
 NY, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
 CAL = "me@example.com"
-
-
-class Tokens:
-    def __init__(self, current: str = "good") -> None:
-        self.current = current
-
-    def token(self) -> str:
-        return self.current
-
-    def refreshed(self) -> str:
-        self.current = "good"
-        return self.current
 
 
 @pytest.fixture
@@ -40,11 +28,8 @@ def state() -> GoogleCalendarState:
 
 @pytest.fixture
 def stub(state: GoogleCalendarState) -> Iterator[ProviderStub]:
-    server = ProviderStub()
-    install(server, state)
-    server.start()
-    yield server
-    server.stop()
+    with serving(state) as server:
+        yield server
 
 
 @pytest.fixture
@@ -54,7 +39,7 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def google(stub: ProviderStub, waits: list[float]) -> GoogleCalendar:
-    return GoogleCalendar(Tokens(), base_url=stub.url, sleep=waits.append)
+    return GoogleCalendar(StaticTokens("good"), base_url=stub.url, sleep=waits.append)
 
 
 def timed(start: datetime, hours: float = 1, **extra: object) -> dict[str, object]:
@@ -154,7 +139,8 @@ def test_an_expired_sync_token_asks_for_a_full_sync(google: GoogleCalendar,
 
 def test_a_create_retried_after_a_lost_answer_makes_one_event(
         stub: ProviderStub, state: GoogleCalendarState) -> None:
-    google = GoogleCalendar(Tokens(), base_url=stub.url, client=losing_first_answer("POST"))
+    google = GoogleCalendar(StaticTokens("good"), base_url=stub.url,
+                            client=losing_first_answer("POST"))
     event = RemoteEvent("", "lunch-1@aurelius", "Lunch", datetime(2026, 12, 4, 13, tzinfo=NY),
                         datetime(2026, 12, 4, 14, tzinfo=NY), timezone="America/New_York")
     with pytest.raises(ProviderUnavailable):
@@ -207,7 +193,7 @@ def test_429_waits_as_google_asks_then_succeeds(google: GoogleCalendar, stub: Pr
 
 
 def test_a_refused_token_is_refreshed(stub: ProviderStub) -> None:
-    assert GoogleCalendar(Tokens("expired"), base_url=stub.url).calendars()
+    assert GoogleCalendar(StaticTokens("expired", "good"), base_url=stub.url).calendars()
 
 
 def test_malformed_events_are_skipped_not_fatal(google: GoogleCalendar,

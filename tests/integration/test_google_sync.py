@@ -14,20 +14,12 @@ from aurelius.adapters.google import GoogleCalendar
 from aurelius.bootstrap import Services
 from core.services.calendars import NewEvent
 from core.services.connections import Link
-from tests.stubs.google_calendar import GoogleCalendarState, install
+from tests.stubs.google_calendar import GoogleCalendarState, StaticTokens, serving
 from tests.stubs.provider import ProviderStub, losing_first_answer
 
 sync = pytest.importorskip("core.services.sync")
 NY = ZoneInfo("America/New_York")
 CAL = "me@example.com"
-
-
-class Tokens:
-    def token(self) -> str:
-        return "good"
-
-    def refreshed(self) -> str:
-        return "good"
 
 
 @pytest.fixture
@@ -40,11 +32,8 @@ def state() -> Iterator[GoogleCalendarState]:
 
 @pytest.fixture
 def stub(state: GoogleCalendarState) -> Iterator[ProviderStub]:
-    server = ProviderStub()
-    install(server, state)
-    server.start()
-    yield server
-    server.stop()
+    with serving(state) as server:
+        yield server
 
 
 @pytest.fixture
@@ -55,7 +44,7 @@ def connection(services: Services, user_id: int) -> int:
 
 
 def engine(services: Services, stub: ProviderStub, client: httpx.Client | None = None):
-    google = GoogleCalendar(Tokens(), base_url=stub.url, client=client)
+    google = GoogleCalendar(StaticTokens("good"), base_url=stub.url, client=client)
     return sync.CalendarSync(services.db, services.clock, lambda connection: google)
 
 

@@ -31,13 +31,14 @@ the guides "Synchronize resources efficiently" and "Handle API errors"):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote
 
 from tests.stubs.google_calendar_state import INSTANCE, GoogleCalendarState, Item
 from tests.stubs.provider import ProviderStub, Request, Response
 
-__all__ = ["GoogleCalendarState", "install"]
+__all__ = ["GoogleCalendarState", "StaticTokens", "install", "serving"]
 
 ROOT = "/calendar/v3"
 RESTRICTED = ("iCalUID", "orderBy", "privateExtendedProperty", "q", "sharedExtendedProperty",
@@ -59,6 +60,33 @@ def install(stub: ProviderStub, state: GoogleCalendarState) -> None:
         ("DELETE", event, _delete),
     ):
         stub.route(method, pattern, _guarded(state, route))
+
+
+@contextmanager
+def serving(state: GoogleCalendarState) -> Iterator[ProviderStub]:
+    """A started stand-in for `state` alone (stopped on leaving)."""
+    stub = ProviderStub()
+    install(stub, state)
+    stub.start()
+    try:
+        yield stub
+    finally:
+        stub.stop()
+
+
+class StaticTokens:
+    """An `AccessTokens` for driving the stand-in without the OAuth flow: one bearer that
+    `state.tokens` accepts; a refresh hands out `fresh`."""
+
+    def __init__(self, current: str, fresh: str | None = None) -> None:
+        self.current, self.fresh = current, fresh or current
+
+    def token(self) -> str:
+        return self.current
+
+    def refreshed(self) -> str:
+        self.current = self.fresh
+        return self.current
 
 
 def error(status: int, reason: str, message: str, domain: str = "global") -> Response:
