@@ -14,10 +14,10 @@ from aurelius.adapters.google import GoogleCalendar
 from aurelius.bootstrap import Services
 from core.services.calendars import NewEvent
 from core.services.connections import Link
+from core.services.sync import CalendarSync
 from tests.stubs.google_calendar import GoogleCalendarState, StaticTokens, serving
 from tests.stubs.provider import ProviderStub, losing_first_answer
 
-sync = pytest.importorskip("core.services.sync")
 NY = ZoneInfo("America/New_York")
 CAL = "me@example.com"
 
@@ -43,9 +43,10 @@ def connection(services: Services, user_id: int) -> int:
     return services.connections.link(user_id, link)
 
 
-def engine(services: Services, stub: ProviderStub, client: httpx.Client | None = None):
+def engine(services: Services, stub: ProviderStub,
+           client: httpx.Client | None = None) -> CalendarSync:
     google = GoogleCalendar(StaticTokens("good"), base_url=stub.url, client=client)
-    return sync.CalendarSync(services.db, services.clock, lambda connection: google)
+    return CalendarSync(services.db, services.clock, lambda connection: google)
 
 
 def agenda(services: Services, user_id: int) -> list[tuple[str, str]]:
