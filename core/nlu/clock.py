@@ -166,7 +166,7 @@ def french_time(m: re.Match[str], ctx: Context) -> Piece | None:
 
 @rule(r"(?:" + _B + r"(?:(?:at|@|around|by|from|until|till)\s+)(\d{1,2})\s?([0-5]\d)\b"
       + _MER_WORD + "?" + r"|\b(\d{1,2})\s([0-5]\d)" + _MER_WORD.replace("mer", "mer2") + ")"
-      + _ZONE)
+      + r"(?:\s*(?:hrs|hours|h)\b)?" + _ZONE)
 def spaced_time(m: re.Match[str], ctx: Context) -> Piece | None:
     """"at 1600", "at 1030", "at 3 15", "10 30 am" (said as "ten thirty am")."""
     hour, minute = int(m[1] or m[4]), int(m[2] or m[5])

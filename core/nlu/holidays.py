@@ -58,7 +58,7 @@ _WORDS = ("new year", "nye", "valentine", "easter", "good friday", "mother", "fa
 _OCCASIONS = r"party|dinner|lunch|brunch|drinks|potluck|celebration|gathering|bash"
 _NOT_THE_DAY = (r"(?![\w'])(?!\s+(?:" + _OCCASIONS
                 + r"|card|cards|gift|gifts|tree|lights|shopping|list|costume|costumes|"
-                r"decorations|prep|movie|movies|sweater|market|songs|playlist|menu|outfit))")
+                r"decorations|prep|movie|movies|sweater|market|songs|playlist|menu|outfit|egg|eggs|bunny))")
 _OCCASION = lazy(r"\b(" + _NAME + r")\s+(?:" + _OCCASIONS + r")\b")
 
 

@@ -44,6 +44,8 @@ TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
     r"task|(?:task|todo|to-?do|to\s+do(?=\s*:))(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget(?:\s+(?:to|about))?|remember\s+to|"
+    r"make\s+(?:a\s+|new\s+)?(?:task|todo)|i\s+need(?=\s+(?:buy|get|call|pay|send|book|fix|"
+    r"pick|return|renew|finish|write|email|order|clean|collect|submit|prepare|visit)\b)|"
     r"make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
@@ -72,7 +74,10 @@ STATEMENT = _c(
     r"\w+\s+(?:said|says|told\s+me|mentioned)\b|my\s+\w+(?:\s+\w+)?\s+(?:got|was|is|has\s+"
     r"been)\s+(?:delayed|cancell?ed|canceled|moved|postponed|pushed)|i'm\s+(?:so|really|very|"
     r"super|pretty|totally)\s|i\s+(?:might|may)\s|(?:cancel|delete|remove|clear|reschedule)\s+"
-    r"(?:my|the|all|that|this)\b)")
+    r"(?:my|the|all|that|this)\b|pretty\s+sure\b|my\s+\w+\s+(?:is|are)\s+(?:driving|being|so|"
+    r"really|killing|making)\b|sold\s|i\s+(?:have|had|'ve)\s+already\b)"
+    r"|\b(?:lol|haha+|lmao|rofl)\W*$|\bi'm\s+(?:exhausted|knackered|shattered|so\s+tired|"
+    r"beat)\b")
 # A question about how to do something is chat even when it names a reminder or a task.
 HOW_TO = _c(r"^(?:(?:how|where)\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|"
             r"is\s+there\s+a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
@@ -93,6 +98,7 @@ BRIEF = _c(
     r"(?:about|for)\s+(?:today|tomorrow|my\s+day)\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
 REMIND = _c(
     r"\b(?:remind|ping|nudge|alert|notify|buzz|text|message|wake)\s+me\b|^remind\b|^reminder\b|"
+    r"^remember\s+me\s+to\b|"
     r"^\w+\s+reminder\s*[:\-]|"
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
@@ -171,7 +177,9 @@ APPOINTMENT = _c(
     r"\b(?:" + BOOK_NOUN + r"|meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|"
     r"call\s+with|"
     r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|1-on-1|"
-    r"session|workshop|webinar|conference|party|fitting|ferry|train|bbq|barbecue|date\s+night|movie\s+night|game\s+night|"
+    r"session|workshop|webinar|conference|party|fitting|ferry|train|bbq|barbecue|gig|"
+    r"showing(?!\s+me)|defen[cs]e|viva|exhibition|festival|parade|ceremony|graduation|"
+    r"funeral|reunion|egg\s+hunt|date\s+night|movie\s+night|game\s+night|"
     r"recital|concert|rehearsal|practice|check-?up|demo|presentation|offsite|wedding|yoga|"
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
     r"kickoff|kick-off|office\s+hours|tee\s+time|match|game|visit|viewing|consultation|"
@@ -228,7 +236,7 @@ def _is_event_add(text: str, s: Signals) -> bool:
     # "what's the date of easter in may" names a noun in a question: not a booking
     if noun and (s.has_clock or s.has_when) and not verb_led and not QUESTION.search(text):
         return True
-    if s.has_range and not verb_led and not CHAT_TAIL.search(text):
+    if s.has_range and not CHAT_TAIL.search(text):
         return True  # "kids soccer saturday 9 to 11": something that takes a stretch of time
     return bool(re.search(r"\bwith\s+\w", text) and s.has_clock and not verb_led
                 and not CHAT_TAIL.search(text))
@@ -253,8 +261,8 @@ _ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t) and not NAMES_CALENDAR.search(t)), "brief", 0.9),
     (lambda t, s: bool(BRIEF.search(t)), "event.list", 0.85),
     (lambda t, s: bool(LIST_ADD.search(t)), "task.add", 0.9),
-    (lambda t, s: bool(HOW_TO.search(t) or STATEMENT.search(t)
-                       or (CHAT.search(t) and not REMIND.search(t))),
+    (lambda t, s: bool(HOW_TO.search(t)
+                       or ((STATEMENT.search(t) or CHAT.search(t)) and not REMIND.search(t))),
      "chat", 0.8),
     (lambda t, s: bool(REMIND.search(t)), "reminder.add", 0.95),
     (lambda t, s: bool(COMPLETE.search(t)), "task.complete", 0.9),

@@ -152,7 +152,10 @@ CITIES = {
     "istanbul": "Europe/Istanbul", "johannesburg": "Africa/Johannesburg",
     "lagos": "Africa/Lagos", "nairobi": "Africa/Nairobi", "jakarta": "Asia/Jakarta",
     "bangkok": "Asia/Bangkok", "manila": "Asia/Manila", "vancouver": "America/Vancouver",
-    "montreal": "America/Toronto", "austin": "America/Chicago", "honolulu": "Pacific/Honolulu",
+    "montreal": "America/Toronto", "austin": "America/Chicago", "houston": "America/Chicago",
+    "dallas": "America/Chicago", "miami": "America/New_York", "atlanta": "America/New_York",
+    "phoenix": "America/Phoenix", "la": "America/Los_Angeles", "washington": "America/New_York",
+    "honolulu": "Pacific/Honolulu",
 }
 
 
@@ -162,7 +165,7 @@ def _alternation(words: list[str]) -> str:
 
 
 ZONE_RE = ("(?P<zone>" + _alternation(list(ZONES)) + r"|(?:" + _alternation(list(CITIES))
-           + r")\s+time|their\s+time|my\s+time|local\s+time)")
+           + r")\s+time|(?:their|her|his)\s+time|my\s+time|local\s+time)")
 CITY_RE = lazy(r"\b(" + _alternation(list(CITIES)) + r")\b")
 
 _TOKEN = lazy(r"(?i:w/)(?=\s)|[^\W_]+(?:['’][^\W_]+)*|\S", re.UNICODE)

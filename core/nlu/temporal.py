@@ -272,7 +272,7 @@ def _zone_name(spoken: str | None, norm: str) -> str | None:
     spoken = re.sub(r"\s+", " ", spoken)
     if spoken in ("my time", "local time"):
         return None
-    if spoken == "their time":
+    if spoken in ("their time", "her time", "his time"):
         city = CITY_RE.search(norm)
         return CITIES[city[1]] if city else None
     if spoken.endswith(" time") and spoken[:-5] in CITIES:

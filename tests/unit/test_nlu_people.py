@@ -270,3 +270,46 @@ def test_a_day_name_in_a_title_gives_way_to_the_day_that_says_when() -> None:
 def test_zones_of_more_places() -> None:
     parsed = parse("call with the Riyadh team at 2pm Riyadh time", NOW, BERLIN)
     assert parsed.slots["start"] == at(10, 12)  # UTC+3 is 12:00 in Berlin (UTC+1)
+
+
+@pytest.mark.parametrize(("text", "intent", "title"), [
+    ("Good evening. Would you please remind me tomorrow at 8 to water the roses?",
+     "reminder.add", "water the roses"),
+    ("I would be grateful if you could remind me on Friday at 4pm to pay the rent.",
+     "reminder.add", "pay the rent"),
+    ("Please note that I must return the library books on Thursday.", "task.add",
+     "return the library books"),
+    ("please help me add meeting with Mr. Li tomorrow 2pm", "event.add", "meeting with Mr. Li"),
+    ("make a task: renew the passport", "task.add", "renew the passport"),
+    ("remember me to call the bank tomorrow at 9", "reminder.add", "call the bank"),
+    ("I need buy stamps friday", "task.add", "buy stamps"),
+    ("I have a dentist appointment on Thursday at 10. Please put it in my calendar.",
+     "event.add", "dentist appointment"),
+    ("remind me at 5pm to log off lol", "reminder.add", "log off"),
+    ("book a swimming lesson for Max saturday at 9", "event.add", "swimming lesson for Max"),
+])
+def test_polite_and_non_native_phrasings(text: str, intent: str, title: str) -> None:
+    parsed = parse(text, NOW, BERLIN)
+    assert (parsed.intent, parsed.slots["title"]) == (intent, title)
+
+
+@pytest.mark.parametrize("text", [
+    "my kids are driving me crazy today lol", "pretty sure I left the oven on",
+    "I have already booked the dentist myself", "sold the old car today",
+])
+def test_more_statements_are_chat(text: str) -> None:
+    assert parse(text, NOW, BERLIN).intent == "chat"
+
+
+def test_a_repeating_range_keeps_its_length() -> None:
+    parsed = parse("choir every wednesday 7-9pm", NOW, BERLIN)
+    assert (parsed.slots["start"], parsed.slots["end"]) == (at(11, 19), at(11, 21))
+    assert parsed.slots["recurrence"] == "FREQ=WEEKLY;BYDAY=WE"
+
+
+def test_their_time_and_hours_written_as_hrs() -> None:
+    called = parse("call my brother in LA at 6pm his time", NOW, BERLIN)
+    assert called.slots["due"] == datetime(2026, 3, 11, 2, 0, tzinfo=TZ)  # 18:00 PDT
+    assert called.slots["title"] == "call my brother in LA"
+    handover = parse("handover with the ward team tomorrow at 1900 hrs", NOW, BERLIN)
+    assert handover.slots["title"] == "handover with the ward team"
