@@ -19,7 +19,19 @@ _no_pydantic_plugins()
 
 import typer  # noqa: E402
 
-from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402
+from cli import (  # noqa: E402
+    ai,
+    bots,
+    calendar,
+    config,
+    connections,
+    jobs,
+    notify,
+    parse,
+    reminders,
+    tasks,
+    warm,
+)
 from cli.app import group  # noqa: E402
 
 if TYPE_CHECKING:
@@ -53,6 +65,10 @@ app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
 app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
+app.add_typer(connections.connect_app, name="connect")
+app.command("connections")(connections.connections)
+app.command("disconnect")(connections.disconnect)
+app.add_typer(connections.keys_app, name="keys")
 
 
 def _version(value: bool) -> None:
