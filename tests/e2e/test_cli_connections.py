@@ -216,3 +216,11 @@ def test_keys_new_and_rotate(run: Run, google: Stand, monkeypatch: pytest.Monkey
     assert run("keys", "rotate").stdout.strip() == f"Re-sealed 1 secrets with key {kid}."
     monkeypatch.setenv("AURELIUS_ENCRYPTION_KEYS", second)  # the old key can go now
     assert run("disconnect", "1", "--yes").stdout.startswith("Disconnected ada@example.com")
+
+
+def test_an_unconfigured_or_unknown_provider_is_one_line(run: Run) -> None:
+    missing = run("connect", "google", "--no-browser", ok=False)
+    assert missing.stderr.startswith("Error: AURELIUS_GOOGLE_CLIENT_ID is not set: create")
+    assert len(missing.stderr.strip().splitlines()) == 1 and not missing.stdout
+    unknown = run("connect", "yahoo", ok=False)
+    assert unknown.exit_code == 2 and "yahoo" in unknown.stderr

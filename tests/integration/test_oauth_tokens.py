@@ -4,6 +4,7 @@ with one notification."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -63,8 +64,9 @@ def test_a_wrong_verifier_is_refused_and_nothing_is_linked(
 
 
 def test_tokens_refresh_ahead_of_expiry_and_rotation_is_kept(
-    linked: Services, provider: Stand, clock: FixedClock
+    linked: Services, provider: Stand, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     tokens = OAuthTokens(linked, sign_in(linked, provider.name))
     first = tokens.token()
     assert first in provider.state.issued and provider.stub.count("POST", "token") == 1
@@ -75,6 +77,9 @@ def test_tokens_refresh_ahead_of_expiry_and_rotation_is_kept(
     third = tokens.refreshed()  # the rotated refresh token (Microsoft) was stored
     assert third not in (first, second) and provider.stub.count("POST", "token") == 3
     assert len(provider.state.refresh_tokens) == 1
+    secrets = [*provider.state.issued, *provider.state.refresh_tokens,
+               *(form.get("refresh_token", "") for form in provider.state.requests)]
+    assert caplog.records and not [s for s in secrets if s and s in caplog.text]
 
 
 def test_a_revoked_grant_needs_reauth_and_is_told_once(
