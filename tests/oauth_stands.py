@@ -16,6 +16,7 @@ from tests.stubs.oauth_identity import IdentityState
 from tests.stubs.provider import ProviderStub
 
 LABELS = {"google": "Google", "microsoft": "Microsoft"}
+PROVIDERS = list(LABELS)
 
 
 @dataclass
@@ -56,6 +57,12 @@ def stand(name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
         yield found
     finally:
         stub.stop()
+
+
+def each(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
+    """The body of a fixture parametrized over `PROVIDERS`: each stand-in in turn."""
+    with stand(request.param, monkeypatch) as found:
+        yield found
 
 
 def consent(url: str) -> str:

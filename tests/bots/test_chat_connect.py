@@ -18,16 +18,15 @@ from bots.door import ChatDoor, Who
 from bots.render import slack_reply
 from core.models import Identity
 from tests.bots.conftest import TOKEN, configure, feed, message
-from tests.oauth_stands import Stand, consent, stand
+from tests.oauth_stands import PROVIDERS, Stand, consent, each
 from tests.stubs.telegram import TelegramStub
 
 PUBLIC = "http://testserver"  # the TestClient's own address
 
 
-@pytest.fixture(params=["google", "microsoft"])
+@pytest.fixture(params=PROVIDERS)
 def provider(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
-    with stand(request.param, monkeypatch) as found:
-        yield found
+    yield from each(request, monkeypatch)
 
 
 def _point_at(services: Services, found: Stand) -> Services:

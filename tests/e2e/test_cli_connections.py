@@ -24,15 +24,14 @@ from core.db import Database
 from core.services.oauth_states import OAuthStates
 from tests.conftest import NOW
 from tests.e2e.conftest import Run, as_json
-from tests.oauth_stands import Stand, consent, query, stand
+from tests.oauth_stands import PROVIDERS, Stand, consent, each, query, stand
 
 PREFIX = "Open this link to connect {}: "
 
 
-@pytest.fixture(params=["google", "microsoft"])
+@pytest.fixture(params=PROVIDERS)
 def provider(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
-    with stand(request.param, monkeypatch) as found:
-        yield found
+    yield from each(request, monkeypatch)
 
 
 @pytest.fixture

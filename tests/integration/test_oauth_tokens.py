@@ -18,15 +18,14 @@ from aurelius.bootstrap import Services
 from core.errors import AuthExpired, Invalid, ProviderUnavailable
 from core.models import Connection, Delivery
 from core.services.oauth_states import OAuthStates
-from tests.oauth_stands import Stand, consent, query, stand
+from tests.oauth_stands import PROVIDERS, Stand, consent, each, query
 
 REDIRECT = "http://127.0.0.1:9/"
 
 
-@pytest.fixture(params=["google", "microsoft"])
+@pytest.fixture(params=PROVIDERS)
 def provider(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
-    with stand(request.param, monkeypatch) as found:
-        yield found
+    yield from each(request, monkeypatch)
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ def revoke(services: Services, provider_name: str, secret: dict[str, Any]) -> st
     token = secret.get("refresh_token") or secret.get("access_token")
     try:
         with oauth_client(configured) as client:
-            answer = client.post(configured.revoke_url, data={"token": token})
+            answer = client.request("POST", configured.revoke_url, data={"token": token},
+                                    withhold_token=True)
     except lib().HTTPError as error:
         return _not_told(configured.label, status_of(error))
     if answer.status_code == 200 or answer.status_code == 400:  # 400: already invalid
