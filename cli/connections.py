@@ -53,6 +53,10 @@ def _connect(name: str, no_browser: bool) -> None:
             answer = loopback.wait()
     except KeyboardInterrupt:
         fail(f"Cancelled: no {label} account was connected.", CANCELLED)
+    if answer is None:
+        fail(f"No answer from {label} within 10 minutes; no account was connected. "
+             "Run the command again.")
+        return
     linked = sign_in.finish("cli", answer)
     view = next(v for v in services.connections.list(user) if v.id == linked.connection_id)
     render.say(f"Connected {label} account {linked.account} (#{view.id}); "

@@ -136,3 +136,15 @@ def test_states_are_signed_bound_expiring_and_single_use(
         states.redeem(late, provider.name, "cli")
     with linked.db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+def test_two_workers_refresh_once(linked: Services, provider: Stand, clock: FixedClock) -> None:
+    """The second waits for the first's refresh and uses its token: a rotated refresh token
+    is never spent twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    connection_id = sign_in(linked, provider.name)
+    clock.instant += timedelta(hours=2)
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda _: OAuthTokens(linked, connection_id).token(), range(2)))
+    assert got[0] == got[1] and provider.stub.count("POST", "token") == 2

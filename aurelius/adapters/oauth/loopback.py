@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import TracebackType
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 ANSWER_KEYS = ("code", "state", "error")
 POLL = 0.2  # seconds between checks, so Ctrl-C is noticed at once
+PATIENCE = 600.0  # a state lasts ten minutes: an answer after that could not be used
 
 
 class Loopback:
@@ -24,11 +26,11 @@ class Loopback:
     def redirect_uri(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
-    def wait(self) -> dict[str, str]:
-        """Block until the provider redirects the browser back here."""
-        while not self._got.is_set():
+    def wait(self, patience: float = PATIENCE) -> dict[str, str] | None:
+        """Block until the provider redirects the browser back here (None: it never did)."""
+        deadline = time.monotonic() + patience
+        while not self._got.is_set() and time.monotonic() < deadline:
             self._server.handle_request()
-        assert self.answer is not None
         return self.answer
 
     def __enter__(self) -> Loopback:

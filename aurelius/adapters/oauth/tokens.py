@@ -1,10 +1,11 @@
 """`OAuthTokens`: the access tokens of one Google or Microsoft connection, for its adapters.
 
 The access token is refreshed `AHEAD` of its expiry (`Credential.expires_at`, readable
-without opening the vault). A refresh runs inside one transaction that holds the credential
-row (FOR UPDATE on PostgreSQL, the write lock on SQLite): two workers never spend the same
-refresh token, and a rotated refresh token (Microsoft sends a new one every time) is stored
-with its access token or not at all.
+without opening the vault). A refresh runs inside one transaction that first writes the
+credential row (a row lock on PostgreSQL, the write lock on SQLite), so two workers never
+spend the same refresh token: the second waits, then finds the token fresh. A rotated
+refresh token (Microsoft sends a new one every time) is stored with its access token or
+not at all.
 
 `invalid_grant` (revoked consent, expired or rotated-away refresh token) marks the
 connection `needs_reauth`, tells the person once, and raises `AuthExpired`.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from aurelius.adapters.oauth.flow import secret_of, token_call
 from aurelius.adapters.oauth.http import oauth_client
@@ -52,7 +53,8 @@ class OAuthTokens:
 
         failure: OAuthError | None = None
         with self.services.db.transaction() as session:
-            connection, row = self._rows(session, lock=True)
+            self._hold(session)
+            connection, row = self._rows(session)
             now = self.services.clock.now()
             if not force and _fresh(row, now):  # another worker refreshed it meanwhile
                 return self._access(session)
@@ -86,11 +88,17 @@ class OAuthTokens:
                 connection.last_error = reason
         raise AuthExpired(reason)
 
-    def _rows(self, session: Session, lock: bool = False) -> tuple[Connection, Credential]:
+    def _hold(self, session: Session) -> None:
+        """Take the lock before reading anything (a SQLite reader cannot become a writer
+        once another writer has committed)."""
+        session.execute(update(Credential).where(*self._mine()).values(kind=Credential.kind))
+
+    def _mine(self) -> tuple[Any, Any]:
+        return Credential.connection_id == self.connection_id, Credential.kind == KIND
+
+    def _rows(self, session: Session) -> tuple[Connection, Credential]:
         connection = session.get(Connection, self.connection_id)
-        query = select(Credential).where(Credential.connection_id == self.connection_id,
-                                         Credential.kind == KIND)
-        row = session.scalars(query.with_for_update() if lock else query).first()
+        row = session.scalars(select(Credential).where(*self._mine())).first()
         if connection is None or row is None:
             raise AuthExpired(f"Connection #{self.connection_id} has no sign-in any more.")
         if connection.status == "needs_reauth":
