@@ -214,7 +214,9 @@ def test_keys_new_and_rotate(run: Run, google: Stand, monkeypatch: pytest.Monkey
     kid = second.partition(":")[0]
     assert run("keys", "rotate").stdout.strip() == f"Re-sealed 1 secrets with key {kid}."
     monkeypatch.setenv("AURELIUS_ENCRYPTION_KEYS", second)  # the old key can go now
-    assert run("disconnect", "1", "--yes").stdout.startswith("Disconnected ada@example.com")
+    monkeypatch.delenv("AURELIUS_GOOGLE_CLIENT_ID")  # and even without the client...
+    gone = run("disconnect", "1", "--yes").stdout
+    assert gone.startswith("Disconnected ada@example.com") and "could not be told" in gone
 
 
 def test_an_unconfigured_or_unknown_provider_is_one_line(run: Run) -> None:

@@ -24,7 +24,14 @@ MICROSOFT_CONSENT = ("Microsoft has no way for an app to revoke its own sign-in:
 
 def revoke(services: Services, provider_name: str, secret: dict[str, Any]) -> str:
     """What happened at the provider, as one line for the person."""
-    configured = provider(services.settings, provider_name)
+    from core.errors import ConfigError
+
+    try:
+        configured = provider(services.settings, provider_name)
+    except ConfigError:  # the client was unconfigured since: still let the person leave
+        if provider_name == "microsoft":
+            return MICROSOFT_CONSENT
+        return _not_told("Google", "its OAuth client is not configured")
     if configured.revoke_url is None:
         return MICROSOFT_CONSENT
     token = secret.get("refresh_token") or secret.get("access_token")
