@@ -38,10 +38,11 @@ _COMMANDS = {
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
         r"notify|buzz|text|message|wake)\s+me(?:\s+up\b)?|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
         r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know|" + ASK_REMINDER
-        + r"(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?"),
+        + r"(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?(?:\s*to\b(?=\s+[a-z]))?"),
     "task.add": lazy(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
-        r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
+        r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|to\s+do(?=\s*:)|"
+        r"i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
         r"(?:\s+(?:to|about))?|remember\s+to|make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add|(?:put|stick|throw|pop)(?=.+\blist\b))\b\s*:?"),
@@ -58,8 +59,8 @@ _COMMANDS = {
         r"(?!" + BOOK_NOUN + r")book|block(?:\s+off|\s+out)?"
         r"|hold|reserve|pencil\s+in|put|add|create|make|set|plan|calendar)\b(?:\s+(?:an?\s+|new\s+)?"
         r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|^\s*(?:i\s+have|i've\s+got|i\s+got|"
-        r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:my|the|our)"
-        r"\s+(?:calendar|schedule|diary)\b"),
+        r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:(?:my|the|our)\s+)?"
+        r"(?:calendar|schedule|diary)\b\s*:?"),
 }
 _RESOURCE_FOR = lazy(r"^(?:book|reserve|block|hold)\b")
 
@@ -226,7 +227,12 @@ def _free(s: Sentence) -> Slots:
     slots = _range(s)
     if s.when.duration:
         slots["duration_minutes"] = s.when.duration
+    elif found := _FREE_UNIT.search(s.mask, s.start):
+        slots["duration_minutes"] = 30 if found[1] else 60  # "my next free hour"
     return slots
+
+
+_FREE_UNIT = lazy(r"\bfree\s+(half\s+)?hour\b")
 
 
 def _send(s: Sentence) -> Slots:
