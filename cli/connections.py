@@ -1,9 +1,10 @@
-"""`aurelius connect google|microsoft`, `connections`, `disconnect ID` and `keys rotate|new`.
+"""`aurelius connect google|microsoft` (on the `connect` group of cli.connect), `connections`,
+`disconnect ID` and `keys rotate|new`.
 
 `connect` signs in through the browser: Aurelius listens once on 127.0.0.1 (a port the OS
 picks), prints the consent link on one line, opens it unless `--no-browser`, and waits for
 the provider to send the browser back. Ctrl-C cancels; nothing is saved until the account
-is linked.
+is linked; its calendars are synced right after.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import typer
 
 from cli import context, render
 from cli.app import fail, group
+from cli.connect import app as connect_app
 
-connect_app = group("Link an account: Google or Microsoft (OAuth in the browser).")
 keys_app = group("The token vault's keys: make a new one, re-seal every secret with it.")
 NoBrowser = Annotated[
     bool, typer.Option("--no-browser", help="Only print the link; do not open a browser.")
@@ -58,6 +59,7 @@ def _connect(name: str, no_browser: bool) -> None:
              "Run the command again.")
         return
     linked = sign_in.finish("cli", answer)
+    render.say(services.sync.sync_connection(linked.connection_id).line())
     view = next(v for v in services.connections.list(user) if v.id == linked.connection_id)
     render.say(f"Connected {label} account {linked.account} (#{view.id}); "
                f"{len(view.calendars)} calendars.")
