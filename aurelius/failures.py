@@ -22,6 +22,7 @@ EXTRAS = {
     "starlette": "bots", "uvicorn": "bots", "httpx": "bots",
     "redis": "redis", "rq": "redis",
     "anthropic": "ai", "openai": "ai",
+    "authlib": "connect", "httpx2": "connect", "cryptography": "connect",
     "psycopg": "postgres", "psycopg2": "postgres", "pgvector": "postgres",
 }
 OWN_PACKAGES = frozenset({"aurelius", "core", "cli", "bots", "migrations"})

@@ -29,6 +29,7 @@ HELP = (
     "/brief – your daily brief\n"
     "/usage – AI usage this month\n"
     "/link CODE – link this chat to your Aurelius account\n"
+    "/connect google (or microsoft) – link your calendar account\n"
     "Or just write: \"add milk to my list\", \"am I free friday afternoon?\""
 )
 NOT_YET = "I can't read voice messages or pictures yet. Please type it for me."
@@ -79,6 +80,21 @@ class ChatDoor:
         self.links.redeem(self.channel, who.external_id, code)
         return Reply("Linked: this chat now acts for your Aurelius account.")
 
+    def connect(self, who: Who, provider: str) -> Reply:
+        """A button to the provider's consent page through `aurelius serve` (one-time)."""
+        name = provider.strip().lower()
+        if name not in ("google", "microsoft"):
+            return Reply("Send /connect google or /connect microsoft.")
+        return self._as(who, lambda user: self._connect(user, who, name))
+
+    def _connect(self, user: int, who: Who, name: str) -> Reply:
+        from aurelius.adapters.oauth.web import chat_link
+
+        url = chat_link(self.services, user, name, f"{self.channel}:{who.external_id}")
+        return Reply(f"Tap the button to connect {name.title()}. The link works once, for "
+                     "10 minutes; I'll tell you here when the account is linked.",
+                     actions=[url])
+
     def today(self, who: Who) -> Reply:
         return self._as(who, self._today)
 
@@ -111,9 +127,9 @@ class ChatDoor:
                   "tasks": self.tasks, "brief": self.brief, "usage": self.usage}
         if name.lower() in simple:
             return simple[name.lower()](who)
-        if name.lower() in ("link", "remind"):
-            run = self.link if name.lower() == "link" else self.remind
-            return run(who, rest)
+        if name.lower() in ("link", "remind", "connect"):
+            run = {"link": self.link, "remind": self.remind, "connect": self.connect}
+            return run[name.lower()](who, rest)
         return self.ask(who, words) if words.strip() else self.help(who)
 
     # --- who is asking --------------------------------------------------------------------

@@ -47,7 +47,10 @@ def plain(formatted: str) -> str:
 
 def buttons(reply: Reply) -> list[list[Button]]:
     """Confirm/Cancel for a held action (Confirm/Edit when the reading itself is in doubt);
-    done/snooze/open for each listed task."""
+    done/snooze/open for each listed task; a web link (a sign-in page) as a link button."""
+    links = [a for a in reply.actions if is_link(a)]
+    if links:
+        return [[("Open sign-in page", links[0])]]
     if "yes" in reply.actions:
         other = ("Edit", encode("confirm", "edit")) if "edit" in reply.actions else (
             "Cancel", encode("confirm", "no"))
@@ -59,6 +62,10 @@ def buttons(reply: Reply) -> list[list[Button]]:
                      ("Snooze 1h", encode("task", "snooze", task_id)),
                      ("Open", encode("task", "open", task_id))])
     return rows
+
+
+def is_link(payload: str) -> bool:
+    return payload.startswith(("https://", "http://"))
 
 
 def _tasks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -147,8 +154,10 @@ def slack_blocks(text: str, rows: list[list[Button]]) -> list[dict[str, Any]]:
 
 def _slack_button(button: Button) -> dict[str, Any]:
     label, payload = button
-    return {"type": "button", "text": {"type": "plain_text", "text": label[:75]},
-            "action_id": payload, "value": payload}
+    shown = {"type": "button", "text": {"type": "plain_text", "text": label[:75]}}
+    if is_link(payload):
+        return {**shown, "url": payload, "action_id": "open-link"}
+    return {**shown, "action_id": payload, "value": payload}
 
 
 def slack_reply(reply: Reply) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -19,7 +19,19 @@ _no_pydantic_plugins()
 
 import typer  # noqa: E402
 
-from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402
+from cli import (  # noqa: E402
+    ai,
+    bots,
+    calendar,
+    config,
+    connections,
+    jobs,
+    notify,
+    parse,
+    reminders,
+    tasks,
+    warm,
+)
 from cli.app import group  # noqa: E402
 from cli.connect import app as connect_app  # noqa: E402
 from cli.sync import sync as sync_now  # noqa: E402
@@ -57,6 +69,9 @@ app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
 app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
+app.command("connections")(connections.connections)
+app.command("disconnect")(connections.disconnect)
+app.add_typer(connections.keys_app, name="keys")
 
 
 def _version(value: bool) -> None:

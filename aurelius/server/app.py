@@ -64,6 +64,10 @@ def create_app(services: Services, telegram: TelegramEndpoint | None = None,
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(ClientLimit, per_minute=settings.unauthenticated_rate_per_minute)
     _health_routes(app, services)
+    if settings.public_url:
+        from aurelius.server.oauth import oauth_routes
+
+        oauth_routes(app, services)
     if telegram is not None:
         _telegram_route(app, services, telegram)
     if slack is not None:

@@ -91,7 +91,10 @@ class Listeners:
         post(client, body["channel_id"], self.door.command(who, body.get("text", "")))
 
     def button(self, body: Body, client: WebClient) -> None:
-        payload = str((body.get("actions") or [{}])[0].get("value", ""))
+        action = (body.get("actions") or [{}])[0]
+        if action.get("url"):  # a link button: the browser opened it, nothing to run
+            return
+        payload = str(action.get("value", ""))
         reply = self.door.press(Who(body["user"]["id"]), payload)
         message = body.get("message")
         channel = (body.get("channel") or {}).get("id") or body["user"]["id"]

@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bots.door import ChatDoor, Who
-from bots.render import Button, Outgoing, telegram_messages
+from bots.render import Button, Outgoing, is_link, telegram_messages
 from core.ai.assistant import Reply
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        [[InlineKeyboardButton(label, url=data) if is_link(data)
+          else InlineKeyboardButton(label, callback_data=data) for label, data in row]
          for row in rows])
 
 
@@ -81,6 +82,11 @@ async def help_command(update: Update, context: Context) -> None:
 async def link(update: Update, context: Context) -> None:
     code = arguments(context)
     await answer(update, context, lambda d, w: d.link(w, code))
+
+
+async def connect(update: Update, context: Context) -> None:
+    provider = arguments(context)
+    await answer(update, context, lambda d, w: d.connect(w, provider))
 
 
 async def today(update: Update, context: Context) -> None:
@@ -151,4 +157,5 @@ async def on_error(update: object, context: Context) -> None:
 
 def handler_table() -> list[tuple[str, Any]]:
     return [("start", start), ("help", help_command), ("link", link), ("today", today),
-            ("tasks", tasks), ("remind", remind), ("brief", brief), ("usage", usage)]
+            ("tasks", tasks), ("remind", remind), ("brief", brief), ("usage", usage),
+            ("connect", connect)]

@@ -7,6 +7,7 @@ from core.models.bots import InboundUpdate, LinkCode
 from core.models.connection import CalendarWrite, Connection, Credential, LinkedCalendar
 from core.models.delivery import Delivery, JobRecord, Lease, NotificationChannel
 from core.models.event import Event, EventException, EventImportChange, EventImportRow
+from core.models.oauth_state import OAuthState
 from core.models.reminder import Reminder
 from core.models.task import Task
 from core.models.user import Identity, User
@@ -30,6 +31,7 @@ __all__ = [
     "LinkCode",
     "LinkedCalendar",
     "NotificationChannel",
+    "OAuthState",
     "PendingAction",
     "Reminder",
     "Task",

@@ -81,6 +81,12 @@ class ConnectionService:
             ).all()
             return [_view(session, row) for row in rows]
 
+    def remove(self, user_id: int, connection_id: int) -> None:
+        """Delete the connection; its credentials, calendars, mirrored events and pending
+        writes go with it (foreign keys cascade)."""
+        with self.db.transaction() as session:
+            session.delete(owned(session, user_id, connection_id))
+
 
 def owned(session: Session, user_id: int, connection_id: int) -> Connection:
     row = session.get(Connection, connection_id)
