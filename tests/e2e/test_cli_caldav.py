@@ -169,6 +169,9 @@ def test_the_default_calendar_takes_new_events(run: Run, linked: DavUser) -> Non
     run("config", "set", "default_calendar", "Work")
     run("cal", "add", "Dentist", "--start", "thu 08:00", "--raw", "--yes")
     assert [t for t in linked.hrefs().values() if "Dentist" in t]
+    run("config", "set", "default_calendar", "Nowhere")
+    said = run("cal", "add", "Gym", "--start", "thu 18:00", "--raw", "--yes", ok=False).output
+    assert "default_calendar setting names no calendar 'Nowhere'" in said
 
 
 def test_a_read_only_calendar_refuses_writes(run: Run, linked: DavUser) -> None:
