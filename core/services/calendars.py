@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core import recurrence
 from core.db import Database
 from core.errors import Invalid, NotFound
-from core.models import Event, EventException
+from core.models import Event, EventException, LinkedCalendar
 from core.ports import Clock
 from core.services import journal, linked_calendars, occurrences, outbox
 from core.services.users import user_timezone
@@ -104,9 +104,23 @@ class CalendarService:
             except Exception:  # the write waits in the outbox; the next sync sends it
                 log.warning("could not schedule sending to connection %s", connection_id)
 
+    def _calendar(
+        self, session: Session, user_id: int, chosen: str | None
+    ) -> LinkedCalendar | None:
+        if chosen is not None or not self.default_calendar:
+            return linked_calendars.find(session, user_id, chosen)
+        try:
+            return linked_calendars.find(session, user_id, self.default_calendar)
+        except (NotFound, Invalid):
+            raise Invalid(
+                f"The default_calendar setting names no calendar {self.default_calendar!r}; "
+                "set another with `aurelius config set default_calendar NAME_OR_ID` "
+                "(see `aurelius cal calendars`) or unset it."
+            ) from None
+
     def _insert(self, session: Session, user_id: int, new: NewEvent, tz: str) -> Event:
         _check(new, tz)
-        calendar = linked_calendars.find(session, user_id, new.calendar or self.default_calendar)
+        calendar = self._calendar(session, user_id, new.calendar)
         event = Event(
             user_id=user_id,
             calendar_id=calendar.id if calendar else None,

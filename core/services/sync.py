@@ -213,7 +213,7 @@ class CalendarSync:
             row = session.get(LinkedCalendar, calendar.id)
             if row is None:
                 return
-            Mirror(session, row, tally).apply(batch)
+            Mirror(session, row, tally, batch).apply(batch)
             row.sync_cursor, row.last_sync_at = batch.cursor, self.clock.now()
         report.added += tally.added
         report.updated += tally.updated

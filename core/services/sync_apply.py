@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import CalendarWrite, Event, EventException, LinkedCalendar
@@ -24,6 +25,7 @@ from core.ports import RemoteEvent, RemoteInstance, SyncBatch
 from core.services.remote_events import MIRRORED, Malformed, fill_event, override_row
 
 log = logging.getLogger(__name__)
+NAMED_AT_MOST = 200  # a larger incremental batch reads the whole calendar at once
 _STAND_IN = re.compile(r"^(?P<series>.+)/\d{8}T\d{6}Z$")
 
 
@@ -36,9 +38,11 @@ class Tally:
 
 
 class Mirror:
-    def __init__(self, session: Session, calendar: LinkedCalendar, tally: Tally) -> None:
+    def __init__(
+        self, session: Session, calendar: LinkedCalendar, tally: Tally, batch: SyncBatch
+    ) -> None:
         self.session, self.calendar, self.tally = session, calendar, tally
-        events = session.scalars(select(Event).where(Event.calendar_id == calendar.id)).all()
+        events: list[Event] = list(session.scalars(_touched(calendar.id, batch)))
         self.by_remote = {e.remote_id: e for e in events if e.remote_id}
         self.by_uid = {e.uid: e for e in events}
         self.pending = set(
@@ -173,6 +177,19 @@ class Mirror:
         line = f"{self.calendar.name}: skipped {title[:80]!r} ({remote_id[:120]}): {reason}"
         log.warning("sync %s", line)
         self.tally.skipped.append(line)
+
+
+def _touched(calendar_id: int, batch: SyncBatch) -> Select[Any]:
+    """The stored events a batch can touch: all of them for a full listing, else those it
+    names (by id or UID) and the stand-ins of the series it carries."""
+    query = select(Event).where(Event.calendar_id == calendar_id)
+    if batch.complete or len(batch.events) + len(batch.instances) > NAMED_AT_MOST:
+        return query
+    ids = {e.remote_id for e in batch.events} | set(batch.deleted)
+    ids |= {i.series_remote_id for i in batch.instances} | {i.remote_id for i in batch.instances}
+    uids = {e.ical_uid for e in batch.events}
+    stand_ins = [Event.uid.startswith(e.remote_id + "/", autoescape=True) for e in batch.events]
+    return query.where(or_(Event.remote_id.in_(ids), Event.uid.in_(uids), *stand_ins))
 
 
 def _same(stored: Event, remote: RemoteEvent) -> bool:

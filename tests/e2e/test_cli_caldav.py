@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,6 +59,12 @@ def dav(radicale: Radicale) -> DavUser:
     user.put("standup.ics", STANDUP)
     user.put("offsite.ics", OFFSITE)
     return user
+
+
+def week(run: Run) -> list[dict[str, Any]]:
+    events = as_json(run("cal", "agenda", "--week", "--json"))
+    assert isinstance(events, list)
+    return events
 
 
 def connect(run: Run, user: DavUser, password: str | None = None, ok: bool = True) -> str:
@@ -143,9 +150,7 @@ def test_calendars_lists_local_and_linked_with_access_and_default(
     assert "read-only" in table and "default" in table.split("Work")[1].splitlines()[0]
 
 
-def test_events_added_edited_moved_and_removed_reach_the_server(
-    run: Run, linked: DavUser
-) -> None:
+def test_events_added_edited_moved_and_removed_reach_the_server(run: Run, linked: DavUser) -> None:
     added = as_json(run("cal", "add", "Lunch with Sara", "--start", "fri 13:00", "--calendar",
                         "Work", "--raw", "--json", "--yes"))  # fmt: skip
     assert isinstance(added, dict) and added["calendar_id"] is not None
@@ -164,13 +169,16 @@ def test_the_default_calendar_takes_new_events(run: Run, linked: DavUser) -> Non
     run("config", "set", "default_calendar", "Work")
     run("cal", "add", "Dentist", "--start", "thu 08:00", "--raw", "--yes")
     assert [t for t in linked.hrefs().values() if "Dentist" in t]
+    run("config", "set", "default_calendar", "Nowhere")
+    said = run("cal", "add", "Gym", "--start", "thu 18:00", "--raw", "--yes", ok=False).output
+    assert "default_calendar setting names no calendar 'Nowhere'" in said
 
 
 def test_a_read_only_calendar_refuses_writes(run: Run, linked: DavUser) -> None:
     said = run("cal", "add", "Party", "--start", "sat 20:00", "--calendar", "Holidays",
                "--raw", "--yes", ok=False).output  # fmt: skip
     assert "read-only" in said and len(said.strip().splitlines()) == 1
-    holiday = next(e for e in as_json(run("cal", "agenda", "--week", "--json"))  # type: ignore[union-attr]
+    holiday = next(e for e in week(run)
                    if e["title"] == "Holiday")  # fmt: skip
     said = run("cal", "edit", str(holiday["id"]), "--title", "Mine", ok=False).output
     assert "read-only" in said
@@ -186,7 +194,7 @@ def test_a_change_behind_aureliuss_back_wins_and_the_person_is_told(
     linked.put(href.rsplit("/", 1)[1], OFFSITE.replace("Offsite", "Offsite (Room 4)"))
     said = run("cal", "edit", str(offsite["id"]), "--title", "Offsite moved online").output
     assert "provider's version was kept" in said
-    titles = [e["title"] for e in as_json(run("cal", "agenda", "--week", "--json"))]  # type: ignore[union-attr]
+    titles = [e["title"] for e in week(run)]
     assert "Offsite (Room 4)" in titles and "Offsite moved online" not in titles
     assert "Offsite (Room 4)" in linked.hrefs()[href]
 
@@ -197,7 +205,7 @@ def test_incremental_sync_brings_changes_and_deletions(run: Run, linked: DavUser
     linked.put("standup.ics", STANDUP.replace("COUNT=4", "COUNT=2"))
     said = run("sync").stdout
     assert "1 updated, 1 removed" in said
-    titles = [e["title"] for e in as_json(run("cal", "agenda", "--week", "--json"))]  # type: ignore[union-attr]
+    titles = [e["title"] for e in week(run)]
     assert sorted(titles) == ["Holiday", "Standup", "Standup (moved)"]
     again = run("sync", "--full").stdout
     assert "full sync" in again and "0 added, 0 updated, 0 removed" in again

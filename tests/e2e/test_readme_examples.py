@@ -25,7 +25,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 LONG_RUNNING = {"run", "worker", "scheduler", "serve", "bot", "chat", "tui", "connect", "sync"}
 OUTSIDE = {("notify", "test"), ("--install-completion",)}
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|…|\.\.\.|^<.*>$")
-UNKNOWN_ID = re.compile(r"^Error: No [\w ]+ #\d+")
+# An id, or a linked calendar's name, that this walk-through did not create.
+UNKNOWN_ID = re.compile(r"^Error: (No [\w ]+ #\d+|No calendar '\w+'|The default_calendar)")
 CALENDAR = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//readme test//EN\r\nBEGIN:VEVENT\r\n"
     "UID:readme-1@example\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261203T100000Z\r\n"

@@ -239,3 +239,21 @@ def test_pending_writes_wait_out_an_outage_and_a_retried_create_makes_one(
 
 def replace_uid(fake: FakeCalendarSource, uid: str) -> RemoteEvent:
     return remote("again", "Dentist", ical_uid=uid)
+
+
+def test_an_instance_before_its_series_stands_alone_then_gives_way(
+    services: Services, user_id: int, fake: FakeCalendarSource, engine: CalendarSync
+) -> None:
+    moved = RemoteOverride(START, start=START + timedelta(hours=3), end=START + timedelta(hours=4),
+                           title="Late standup")  # fmt: skip
+    fake.put_instance("work", RemoteInstance("late", moved, "late_1"))
+    connection_id = link(services, user_id)
+    engine.sync_connection(connection_id)
+    window = (START - timedelta(hours=1), START + timedelta(days=2))
+    assert [v.title for v in services.calendar.agenda(user_id, *window)] == ["Late standup"]
+    fake.put("work", remote("late", recurrence="FREQ=DAILY;COUNT=2", overrides=(moved,)))
+    engine.sync_connection(connection_id)
+    titles = [v.title for v in services.calendar.agenda(user_id, *window)]
+    assert titles == ["Late standup", "Standup"]
+    assert engine.sync_connection(connection_id, full=True).removed == 0
+    assert [v.title for v in services.calendar.agenda(user_id, *window)] == titles

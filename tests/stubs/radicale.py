@@ -125,7 +125,11 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
         yield Radicale(f"http://127.0.0.1:{port}", root)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # busy with a request: do not leave it running
+            process.kill()
+            process.wait(timeout=10)
 
 
 def _config(root: Path, port: int) -> str:
