@@ -19,7 +19,7 @@ _no_pydantic_plugins()
 
 import typer  # noqa: E402
 
-from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402
+from cli import ai, backup, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402,E501
 from cli.app import group  # noqa: E402
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
 app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
+app.add_typer(backup.app, name="backup")
+app.command("restore")(backup.restore)
 
 
 def _version(value: bool) -> None:

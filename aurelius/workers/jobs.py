@@ -9,6 +9,7 @@ from aurelius.workers import runtime
 
 TICK = "aurelius.workers.jobs.tick"
 DELIVER = "aurelius.workers.jobs.deliver"
+BACKUP = "aurelius.workers.jobs.backup"
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +28,16 @@ def tick() -> int:
 
 def deliver(*delivery_ids: int) -> dict[int, str]:
     return runtime.services().deliveries.send_batch(list(delivery_ids))
+
+
+def backup() -> str | None:
+    """Today's scheduled backup, then pruning by the retention settings (skipped when done)."""
+    from aurelius.backup.service import Backups
+
+    made = Backups(runtime.services().settings).daily()
+    if made is not None:
+        log.info("backed up to %s", made)
+    return str(made) if made else None
 
 
 def record_failure(function: str, args: tuple[Any, ...], error: str) -> None:
