@@ -105,7 +105,7 @@ def extract(path: Path, dump: Path, ring: KeyRing | None) -> Manifest:
         if manifest.encryption is None:
             shutil.copyfileobj(file, out, CHUNK)
         else:
-            for block in _open_chunks(file, manifest, _ring_for(manifest, ring)):
+            for block in _open_chunks(file, manifest, _ring_for(manifest, ring), path):
                 out.write(block)
     return manifest
 
@@ -136,11 +136,18 @@ def _sealed_chunks(source: IO[bytes], backup_id: str, ring: KeyRing) -> Iterator
         index, block = index + 1, following
 
 
-def _open_chunks(file: IO[bytes], manifest: Manifest, ring: KeyRing) -> Iterator[bytes]:
+def _open_chunks(file: IO[bytes], manifest: Manifest, ring: KeyRing,
+                 path: Path) -> Iterator[bytes]:
+    from aurelius.adapters.vault import VaultError
+
     index, pending = 0, _next_sealed(file)
     while pending is not None:
         following = _next_sealed(file)
-        yield ring.open(pending, _bound(manifest.backup_id, index, last=following is None))
+        try:
+            yield ring.open(pending, _bound(manifest.backup_id, index, last=following is None))
+        except VaultError:
+            raise Invalid(f"{path} does not decrypt with key {ring.newest!r}: its chunks were "
+                          "changed, reordered or cut off; use another backup.") from None
         index, pending = index + 1, following
 
 
@@ -157,8 +164,8 @@ def _bound(backup_id: str, index: int, *, last: bool) -> str:
 
 
 def _ring_for(manifest: Manifest, ring: KeyRing | None) -> KeyRing:
-    if ring is None:
-        key_id = (manifest.encryption or {}).get("key_id")
+    key_id = (manifest.encryption or {}).get("key_id")
+    if ring is None or key_id not in ring.keys:
         raise Invalid(f"This backup is encrypted with key {key_id!r}: set "
                       "AURELIUS_ENCRYPTION_KEYS to a key ring that holds it.")
     return ring

@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL
 
 from core.errors import ConfigError, ProviderUnavailable
 
+CLIENT_DIRS = Path("/usr/lib/postgresql")  # Debian's versioned client tools, not on PATH
 CLIENT_HINT = ("install the PostgreSQL client tools of your server's version "
                "(e.g. `apt-get install postgresql-client-15`) and run it again")
 
@@ -107,7 +108,7 @@ def admin_execute(target: URL, *statements: str) -> None:
 def pg_tool(name: str) -> str:
     """The newest installed copy of a PostgreSQL client tool, or one clear line."""
     found = shutil.which(name)
-    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+    versions = sorted(CLIENT_DIRS.glob(f"*/bin/{name}"),
                       key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
     if versions:
         return str(versions[-1])
