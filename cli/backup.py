@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import render
-from cli.app import AureliusGroup, AureliusTyper
+from cli.app import group
 from cli.confirm import proceed
 
 if TYPE_CHECKING:
     from aurelius.backup.service import Backups
 
-app = AureliusTyper(
-    help="Back up the database: a consistent copy while Aurelius runs.",
-    cls=AureliusGroup, invoke_without_command=True, pretty_exceptions_enable=False,
-)
+app = group("Back up the database: a consistent copy while Aurelius runs.")
+# `aurelius backup` alone backs up; `backup list|prune` are its subcommands.
+app.info.invoke_without_command, app.info.no_args_is_help = True, False
 
 
 def _backups() -> Backups:
@@ -47,7 +46,7 @@ def backup(
 def list_() -> None:
     """Scheduled backups in the backup dir, oldest first, each verified."""
     backups = _backups()
-    listed = backups.list()
+    listed = backups.listed()
     if not listed:
         render.say(f"No backups in {backups.folder} yet; `aurelius backup` makes one.")
     for item in listed:

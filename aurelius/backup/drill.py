@@ -161,7 +161,8 @@ def _databases(server: str | None, work: Path) -> tuple[str, str]:
     base = make_url(server)
     names = f"{base.database}_drill_live", f"{base.database}_drill_restored"
     for name in names:
-        admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+        admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                      f'CREATE DATABASE "{name}"')
     live, fresh = (base.set(database=name).render_as_string(hide_password=False)
                    for name in names)
     return live, fresh

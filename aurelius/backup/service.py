@@ -73,7 +73,7 @@ class Backups:
                 found.append((datetime.strptime(match[1], STAMP).replace(tzinfo=UTC), path))
         return sorted(found)
 
-    def list(self) -> list[Listed]:
+    def listed(self) -> list[Listed]:
         listed = []
         for _, path in self.scheduled():
             try:

@@ -22,7 +22,7 @@ from aurelius.backup.service import Backups
 from aurelius.migrate import current_revision, upgrade
 from aurelius.settings import Settings
 from core.db import make_engine
-from core.errors import Invalid
+from core.errors import ConfigError, Invalid
 from migrations import HEAD
 from tests.e2e.conftest import Run
 
@@ -173,7 +173,7 @@ def test_daily_backups_are_made_once_a_day_and_pruned(tmp_path: Path) -> None:
         assert backups.daily() is None  # the same day again: nothing to do
     names = [path.name for _, path in backups.scheduled()]
     assert names == ["aurelius-20260304T030000Z.backup", "aurelius-20260305T030000Z.backup"]
-    assert all(item.manifest is not None for item in backups.list())
+    assert all(item.manifest is not None for item in backups.listed())
 
 
 def test_retention_keeps_the_newest_per_day_and_per_week() -> None:
@@ -229,7 +229,7 @@ def test_postgres_backup_without_the_client_tools_says_how_to_fix_it(
 
     monkeypatch.setattr(dumps, "CLIENT_DIRS", tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(Exception, match="pg_dump is not installed.*postgresql-client"):
+    with pytest.raises(ConfigError, match=r"pg_dump is not installed.*postgresql-client"):
         dumps.pg_tool("pg_dump")
 
 
