@@ -19,7 +19,9 @@ _no_pydantic_plugins()
 
 import typer  # noqa: E402
 
-from cli import ai, backup, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402,E501
+from cli import (  # noqa: E402
+    ai, backup, bots, calendar, config, jobs, notify, parse, portable, reminders, tasks, warm,
+)
 from cli.app import group  # noqa: E402
 
 if TYPE_CHECKING:
@@ -55,6 +57,8 @@ app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
 app.add_typer(backup.app, name="backup")
 app.command("restore")(backup.restore)
+app.command("export")(portable.export)
+app.command("import")(portable.import_)
 
 
 def _version(value: bool) -> None:
