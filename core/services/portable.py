@@ -146,11 +146,11 @@ def _import_tasks(session: Session, user_id: int,
         key = _key(_parsed(Task, item, ("created_at", "title")), ("created_at", "title"))
         task = existing.get(key)
         if task is None:
-            task = Task(user_id=user_id, **_parsed(Task, item, TASK_FIELDS))
+            task = Task(user_id=user_id, parent_id=ids.get(item.get("parent") or ""),
+                        **_parsed(Task, item, TASK_FIELDS))  # parents are listed first
             session.add(task)
             session.flush()
             added += 1
-            task.parent_id = ids.get(item.get("parent") or "")  # parents come first
         ids[item["ref"]] = task.id
     return ids, added
 
