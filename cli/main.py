@@ -20,7 +20,18 @@ _no_pydantic_plugins()
 import typer  # noqa: E402
 
 from cli import (  # noqa: E402
-    ai, backup, bots, calendar, config, jobs, notify, parse, portable, reminders, tasks, warm,
+    ai,
+    backup,
+    bots,
+    calendar,
+    config,
+    jobs,
+    notify,
+    parse,
+    portable,
+    reminders,
+    tasks,
+    warm,
 )
 from cli.app import group  # noqa: E402
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -49,7 +50,8 @@ def import_(
                else "Nothing new to import: it is all here already.")
 
 
-def _counted(counts: dict[str, object]) -> str:
+def _counted(counts: Mapping[str, object]) -> str:
+    """How many of each kind: `counts` holds numbers (an import) or lists (an export)."""
     kinds = ("tasks", "events", "reminders", "notification_channels", "usage")
     sizes = {kind: value if isinstance(value, int) else len(value)  # type: ignore[arg-type]
              for kind, value in counts.items() if kind in kinds}

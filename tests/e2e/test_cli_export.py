@@ -18,8 +18,8 @@ from tests.e2e.conftest import Run
 jsonschema = pytest.importorskip("jsonschema")
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs/export.schema.json")
                     .read_text())
-LISTINGS = (("task", "list"), ("task", "list", "--done"), ("cal", "agenda", "--week"), ("remind", "list"),
-            ("notify", "channels"))
+LISTINGS = (("task", "list"), ("task", "list", "--done"), ("cal", "agenda", "--week"),
+            ("remind", "list"), ("notify", "channels"))
 
 
 @pytest.fixture
