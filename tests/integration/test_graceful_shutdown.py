@@ -108,12 +108,13 @@ def test_the_server_finishes_the_request_in_flight(tmp_path: Path) -> None:
     process = Process("serve", "--port", str(port), env=environment(tmp_path))
     try:
         process.wait_for_line("Uvicorn running")
+        listening = _sockets(process.popen.pid)
         with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
             body = b'{"update_id": 1}'
             client.sendall(b"POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: "
                            b"application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
                            + body[:5])
-            wait_until(lambda: _has_connection(process.popen.pid), "the connection")
+            wait_until(lambda: _sockets(process.popen.pid) > listening, "the accepted connection")
             process.popen.send_signal(signal.SIGTERM)
             process.wait_for_line("Waiting for connections to close")
             client.sendall(body[5:])
@@ -126,11 +127,10 @@ def test_the_server_finishes_the_request_in_flight(tmp_path: Path) -> None:
         process.stop()
 
 
-def _has_connection(pid: int) -> bool:
-    """The server process holds an accepted TCP connection (not just its listening one)."""
-    sockets = [link for link in Path(f"/proc/{pid}/fd").iterdir()
-               if os.readlink(link).startswith("socket:")]
-    return len(sockets) >= 2
+def _sockets(pid: int) -> int:
+    """How many sockets the process holds: one more once it has accepted our connection."""
+    links = Path(f"/proc/{pid}/fd").iterdir()
+    return sum(os.readlink(link).startswith("socket:") for link in links)
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="AURELIUS_TEST_REDIS_URL is not set")
