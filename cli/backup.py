@@ -55,7 +55,7 @@ def list_() -> None:
             render.say(f"{item.path.name}  DAMAGED: {item.problem}")
             continue
         lock = "encrypted" if manifest.encrypted else "plain"
-        render.say(f"{item.path.name}  {manifest.created_at}  {manifest.database}  schema "
+        render.say(f"{item.path.name}  {_moment(manifest.created_at)}  {manifest.database}  schema "
                    f"{manifest.schema_revision}  {_size(manifest.size)}  {lock}  ok")
 
 
@@ -78,11 +78,21 @@ def restore(
     manifest, holds_data = backups.check(file)
     if holds_data:
         proceed(f"The database already holds data. Replace ALL of it with the backup of "
-                f"{manifest.created_at}?", yes,
+                f"{_moment(manifest.created_at)}?", yes,
                 "Nothing restored; add --yes to replace the current data.")
     backups.restore(file)
-    render.say(f"Restored the backup of {manifest.created_at} (schema "
+    render.say(f"Restored the backup of {_moment(manifest.created_at)} (schema "
                f"{manifest.schema_revision}).")
+
+
+def _moment(created_at: str) -> str:
+    """A backup's time as people read it, with weekday and zone (backups are made in UTC)."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(created_at).astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
+    except ValueError:
+        return created_at
 
 
 def _size(count: int) -> str:

@@ -46,6 +46,22 @@ def test_restore_brings_back_the_backed_up_tasks(run: Run, tmp_path: Path) -> No
     assert "before the backup" in listing and "after the backup" not in listing
 
 
+def test_backup_list_and_prune_in_the_backup_dir(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AURELIUS_BACKUP_DIR", str(tmp_path / "dated"))
+    assert "No backups" in run("backup", "list").stdout
+    run("backup")
+    (tmp_path / "dated" / "aurelius-20200101T000000Z.backup").write_text("old and broken")
+    listed = run("backup", "list").stdout.splitlines()
+    assert "DAMAGED" in listed[0] and listed[1].endswith("ok") and " UTC " in listed[1]
+    monkeypatch.setenv("AURELIUS_BACKUP_KEEP_DAILY", "1")
+    monkeypatch.setenv("AURELIUS_BACKUP_KEEP_WEEKLY", "0")
+    assert "aurelius-20200101T000000Z.backup" in run("backup", "prune").stdout
+    assert len(run("backup", "list").stdout.splitlines()) == 1
+    assert "Nothing to remove" in run("backup", "prune").stdout
+
+
 def test_an_encrypted_backup_needs_its_key(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

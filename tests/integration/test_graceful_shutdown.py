@@ -93,6 +93,9 @@ def test_the_scheduler_hands_back_its_lease_on_sigterm(tmp_path: Path, command: 
     try:
         wait_until(lambda: (lease_holder(env) or "").endswith(f":{process.popen.pid}"),
                    "the lease")
+        if command == "run":  # the embedded runner makes the day's backup as soon as it leads
+            backups = tmp_path / "home" / "backups"
+            wait_until(lambda: any(backups.glob("aurelius-*.backup")), "the daily backup")
         assert process.terminate_and_wait() == 0
     finally:
         process.stop()
