@@ -49,8 +49,12 @@ def _drill(live: str, fresh: str, work: Path, options: argparse.Namespace) -> in
     started = time.monotonic()
     _aurelius(fresh, work, "restore", str(work / "drill.backup"), "--yes")
     restore_seconds = time.monotonic() - started
+    started = time.monotonic()
+    _aurelius(fresh, work, "--version")
+    start_seconds = time.monotonic() - started
     problems = _compare(live, fresh, before, after)
-    print(f"backup: {backup_seconds:.2f} s, restore: {restore_seconds:.2f} s, "
+    print(f"backup: {backup_seconds:.2f} s, restore: {restore_seconds:.2f} s (each includes "
+          f"starting the command, {start_seconds:.2f} s alone), "
           f"{writer.committed} tasks written by the load ({before} before the backup started, "
           f"{after} when it ended), {(work / 'drill.backup').stat().st_size} bytes")
     for problem in problems:
