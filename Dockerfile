@@ -48,10 +48,16 @@ ENV PATH=/opt/aurelius/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 
+# pg_dump and pg_restore for `aurelius backup` / `restore` on PostgreSQL.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 aurelius \
  && useradd --system --uid 10001 --gid aurelius --home-dir /data --no-create-home \
         --shell /usr/sbin/nologin aurelius \
- && install -d -o aurelius -g aurelius -m 0750 /data
+ && install -d -o aurelius -g aurelius -m 0750 /data /backups
 
 # Same base image and same path as in the builder, so the venv's interpreter links still hold.
 COPY --from=builder /opt/aurelius /opt/aurelius

@@ -302,6 +302,16 @@ class Settings(BaseSettings):
     """The token vault's key ring, `kid:base64key,...` (32-byte AES keys): the first seals,
     all open. Unset: a key file created in the data dir (mode 0600)."""
 
+    backup_dir: Path | None = None
+    """Where `aurelius backup` and the daily scheduled backup write (default: `backups/` in
+    the data dir)."""
+
+    backup_keep_daily: int = Field(default=7, ge=0, le=3660)
+    """Scheduled backups kept: the newest of each of this many last days..."""
+
+    backup_keep_weekly: int = Field(default=4, ge=0, le=520)
+    """...and the newest of each of this many last ISO weeks."""
+
     @field_validator("plan")
     @classmethod
     def _known_plan(cls, value: str, info: ValidationInfo) -> str:

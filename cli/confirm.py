@@ -50,3 +50,17 @@ def title(text: str, slots: dict[str, Any]) -> str:
 
 def moment(value: Any) -> str:
     return render.when(value) if value is not None else "no date"
+
+
+def proceed(question: str, yes: bool, refusal: str) -> None:
+    """Ask before a step that replaces data; 'no', no answer or no terminal stops it (exit 1)."""
+    if yes:
+        return
+    from core.errors import UserError
+
+    try:
+        accepted = typer.confirm(question, default=False)
+    except typer.Abort:
+        accepted = False
+    if not accepted:
+        raise UserError(refusal)

@@ -21,6 +21,7 @@ import typer  # noqa: E402
 
 from cli import (  # noqa: E402
     ai,
+    backup,
     bots,
     calendar,
     config,
@@ -28,6 +29,7 @@ from cli import (  # noqa: E402
     jobs,
     notify,
     parse,
+    portable,
     reminders,
     tasks,
     warm,
@@ -72,6 +74,10 @@ app.command("serve")(bots.serve)
 app.command("connections")(connections.connections)
 app.command("disconnect")(connections.disconnect)
 app.add_typer(connections.keys_app, name="keys")
+app.add_typer(backup.app, name="backup")
+app.command("restore")(backup.restore)
+app.command("export")(portable.export)
+app.command("import")(portable.import_)
 
 
 def _version(value: bool) -> None:

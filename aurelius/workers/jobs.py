@@ -11,6 +11,7 @@ TICK = "aurelius.workers.jobs.tick"
 DELIVER = "aurelius.workers.jobs.deliver"
 SYNC = "aurelius.workers.jobs.sync_connection"
 PUSH = "aurelius.workers.jobs.push_writes"
+BACKUP = "aurelius.workers.jobs.backup"
 log = logging.getLogger(__name__)
 
 
@@ -58,6 +59,16 @@ def sync_due() -> int:
     for connection_id in set(pushing) - set(stale):
         services.queue.enqueue(PUSH, connection_id, job_id=f"push-{connection_id}")
     return len(stale) + len(set(pushing) - set(stale))
+
+
+def backup() -> str | None:
+    """Today's scheduled backup, then pruning by the retention settings (skipped when done)."""
+    from aurelius.backup.service import Backups
+
+    made = Backups(runtime.services().settings).daily()
+    if made is not None:
+        log.info("backed up to %s", made)
+    return str(made) if made else None
 
 
 def record_failure(function: str, args: tuple[Any, ...], error: str) -> None:

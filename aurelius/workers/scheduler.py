@@ -10,10 +10,10 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from aurelius.workers.jobs import TICK
+from aurelius.workers.jobs import BACKUP, TICK
 from core.services import leases
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ class Scheduler:
         self.ttl = timedelta(seconds=max(5 * self.interval, 10))
         self.leading = False
         self.trouble: str | None = None  # the last failure, reported once until it clears
+        self.backup_asked: date | None = None
 
     def fire(self) -> bool:
         """One trigger: renew the lease; as the leader, enqueue a tick. Returns leadership."""
@@ -42,7 +43,16 @@ class Scheduler:
             self.leading = leading
         if leading:
             self.services.queue.enqueue(TICK, job_id="tick")
+            self._ask_for_backup()
         return leading
+
+    def _ask_for_backup(self) -> None:
+        """Once a (UTC) day per leader; the job itself skips a day that has its backup, so a
+        restarted or newly elected leader asking again costs one look at the backup dir."""
+        today = datetime.now(UTC).date()
+        if self.backup_asked != today:
+            self.services.queue.enqueue(BACKUP, job_id=f"backup-{today.isoformat()}")
+            self.backup_asked = today
 
     def run(self, stop: threading.Event) -> None:
         """Fire every `tick_seconds` until `stop` is set; hand the lease back on the way out."""
