@@ -59,6 +59,7 @@ def _connect(name: str, no_browser: bool) -> None:
              "Run the command again.")
         return
     linked = sign_in.finish("cli", answer)
+    # The account is linked whatever the first sync finds; `aurelius sync` retries it.
     render.say(services.sync.sync_connection(linked.connection_id).line())
     view = next(v for v in services.connections.list(user) if v.id == linked.connection_id)
     render.say(f"Connected {label} account {linked.account} (#{view.id}); "

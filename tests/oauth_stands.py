@@ -1,5 +1,5 @@
 """Fixtures' building blocks for sign-in tests: the Google and Microsoft identity stand-ins
-on one loopback server each, and a browser that follows a consent link."""
+(with their calendar APIs) on one loopback server each, and a browser that follows a consent link."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from tests.stubs import google_identity, microsoft_identity
+from tests.stubs import google_calendar, google_identity, microsoft_graph, microsoft_identity
+from tests.stubs.google_calendar_state import GoogleCalendarState
+from tests.stubs.microsoft_graph import GraphState
 from tests.stubs.oauth_identity import IdentityState
 from tests.stubs.provider import ProviderStub
 
@@ -43,12 +45,19 @@ class Stand:
 def stand(name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stand]:
     stub = ProviderStub()
     state: IdentityState
+    # The calendar API on the same server accepts exactly the tokens the sign-in issued.
     if name == "google":
-        state = google_identity.GoogleIdentityState()
+        calendars = GoogleCalendarState()
+        calendars.add_calendar("primary-id", "Ada", primary=True)
+        state = google_identity.GoogleIdentityState(issued=calendars.tokens)
         google_identity.install(stub, state)
+        google_calendar.install(stub, calendars)
     else:
-        state = microsoft_identity.MicrosoftIdentityState()
+        graph = GraphState()
+        graph.add_calendar("Calendar", default=True)
+        state = microsoft_identity.MicrosoftIdentityState(issued=graph.tokens)
         microsoft_identity.install(stub, state)
+        microsoft_graph.install(stub, graph)
     stub.start()
     found = Stand(name, stub, state)
     for key, value in found.settings().items():
