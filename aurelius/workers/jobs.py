@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from aurelius import correlation
 from aurelius.workers import runtime
 
 TICK = "aurelius.workers.jobs.tick"
@@ -13,8 +18,44 @@ log = logging.getLogger(__name__)
 
 
 BATCH = 25  # deliveries per job: claimed and recorded together, sent side by side
+Result = TypeVar("Result")
 
 
+def job(run: Callable[..., Result]) -> Callable[..., Result]:
+    """A job function, measured and logged under the correlation id of what enqueued it."""
+    kind = run.__name__
+
+    @functools.wraps(run)
+    def measured(*args: Any) -> Result:
+        metrics = runtime.services().metrics
+        with correlation.bound(correlation.current() or _queued_by()):
+            metrics.count("aurelius_jobs_started_total", kind=kind)
+            started = time.monotonic()
+            try:
+                return run(*args)
+            except Exception:
+                metrics.count("aurelius_jobs_failed_total", kind=kind)
+                log.exception("job %s%r failed", kind, args)
+                raise
+            finally:
+                metrics.observe("aurelius_job_duration_seconds", time.monotonic() - started,
+                                kind=kind)
+
+    return measured
+
+
+def _queued_by() -> str | None:
+    """Under an RQ worker: the correlation id the enqueuing process put in the job's meta."""
+    if "rq" not in sys.modules:
+        return None
+    from rq import get_current_job
+
+    current = get_current_job()
+    found = current.meta.get(correlation.META_KEY) if current else None
+    return found if isinstance(found, str) else None
+
+
+@job
 def tick() -> int:
     """Record what is due and queue delivery jobs for everything ready to send."""
     services = runtime.services()
@@ -25,6 +66,7 @@ def tick() -> int:
     return len(ready)
 
 
+@job
 def deliver(*delivery_ids: int) -> dict[int, str]:
     return runtime.services().deliveries.send_batch(list(delivery_ids))
 
