@@ -32,14 +32,16 @@ def job(run: Callable[..., Result]) -> Callable[..., Result]:
             metrics.count("aurelius_jobs_started_total", kind=kind)
             started = time.monotonic()
             try:
-                return run(*args)
+                result = run(*args)
             except Exception:
                 metrics.count("aurelius_jobs_failed_total", kind=kind)
                 log.exception("job %s%r failed", kind, args)
                 raise
             finally:
-                metrics.observe("aurelius_job_duration_seconds", time.monotonic() - started,
-                                kind=kind)
+                seconds = time.monotonic() - started
+                metrics.observe("aurelius_job_duration_seconds", seconds, kind=kind)
+            log.debug("job %s%r done in %.3f s", kind, args, seconds)
+            return result
 
     return measured
 
