@@ -267,6 +267,9 @@ class Settings(BaseSettings):
     environment: str = "production"
     """The environment name error reports are tagged with (`production`, `staging`...)."""
 
+    doctor_min_free_mb: int = Field(default=500, ge=0)
+    """`aurelius doctor` warns when the data dir's disk has less free space than this (MB)."""
+
     urgency_due: check.Weight = 12.0
     """Urgency weight of due-date proximity (overdue by a week or more counts in full)."""
 

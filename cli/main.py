@@ -19,7 +19,9 @@ _no_pydantic_plugins()
 
 import typer  # noqa: E402
 
-from cli import ai, bots, calendar, config, jobs, notify, parse, reminders, tasks, warm  # noqa: E402
+from cli import (  # noqa: E402
+    ai, bots, calendar, config, doctor, jobs, notify, parse, reminders, tasks, warm,
+)
 from cli.app import group  # noqa: E402
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
 app.add_typer(warm.app, name="warm")
 app.command("serve")(bots.serve)
+app.command("doctor")(doctor.doctor)
 
 
 def _version(value: bool) -> None:
