@@ -20,7 +20,17 @@ _no_pydantic_plugins()
 import typer  # noqa: E402
 
 from cli import (  # noqa: E402
-    ai, bots, calendar, config, doctor, jobs, notify, parse, reminders, tasks, warm,
+    ai,
+    bots,
+    calendar,
+    config,
+    doctor,
+    jobs,
+    notify,
+    parse,
+    reminders,
+    tasks,
+    warm,
 )
 from cli.app import group  # noqa: E402
 

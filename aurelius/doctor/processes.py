@@ -61,7 +61,7 @@ def _oldest_wait(queue: Any) -> float | None:
     if job is None or job.enqueued_at is None:
         return None
     at = job.enqueued_at if job.enqueued_at.tzinfo else job.enqueued_at.replace(tzinfo=UTC)
-    return (datetime.now(UTC) - at).total_seconds()
+    return float((datetime.now(UTC) - at).total_seconds())
 
 
 def scheduler(settings: Settings) -> Iterator[Check]:

@@ -131,7 +131,7 @@ def disk(settings: Settings) -> Iterator[Check]:
     else:
         yield failed("disk", f"only {free_mb:,.0f} MB free at {where} (at least "
                      f"{settings.doctor_min_free_mb:,} MB wanted)",
-                     f"free space on that disk, or move the data dir (AURELIUS_HOME)")
+                     "free space on that disk, or move the data dir (AURELIUS_HOME)")
 
 
 def permissions(settings: Settings) -> Iterator[Check]:
