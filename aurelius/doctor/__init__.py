@@ -58,7 +58,18 @@ def diagnose() -> list[Check]:
             found.extend(_safely(probe, settings))
     finally:
         storage.release()
-    return found
+    return _masked(found, settings)
+
+
+def _masked(checks: list[Check], settings: Settings) -> list[Check]:
+    """Vendors quote the credential they refused: no configured secret is ever shown."""
+    from dataclasses import replace
+
+    from aurelius.logs import secret_values
+    from core.redaction import mask_text
+
+    secrets = secret_values(settings)
+    return [replace(check, detail=mask_text(check.detail, secrets)) for check in checks]
 
 
 def _safely(probe: Probe, settings: Settings) -> list[Check]:

@@ -69,8 +69,12 @@ def _openai(settings: Settings) -> str:
 
 
 def _slack(settings: Settings) -> str:
+    import logging
+
     from slack_sdk import WebClient
 
+    # The SDK logs each failed call itself; the doctor's verdict says it once, plainly.
+    logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
     token = settings.slack_bot_token
     assert token is not None
     client = WebClient(token=token.get_secret_value(), base_url=settings.slack_base_url,
