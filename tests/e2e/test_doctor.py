@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.e2e.conftest import Run, run  # noqa: F401 (the CLI fixture)
+from tests.e2e.conftest import Run
 from tests.e2e.test_cli_errors import closed_port
 from tests.stubs.anthropic import AnthropicStub
 from tests.stubs.openai import OpenAIStub

@@ -10,8 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,6 @@ from aurelius.bootstrap import Services, build_services
 from aurelius.settings import Settings
 from tests.bots.conftest import TOKEN, WEBHOOK_SECRET, configure, message
 from tests.conftest import ZONE
-from tests.e2e.conftest import run  # noqa: F401 (the CLI fixture)
 
 REDIS_URL = os.environ.get("AURELIUS_TEST_REDIS_URL")
 TG = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
@@ -59,22 +56,6 @@ def test_a_bug_answers_500_quoting_the_request_id_that_the_log_line_carries(
     assert line["request_id"] == "report-me-1" and line["level"] == "error"
     assert "RuntimeError: bug while answering with ***" in line["exception"]
     assert TOKEN not in stream.getvalue()
-
-
-def test_the_cli_names_a_reference_for_a_bug(run: Callable[..., Any],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AURELIUS_NOW", "2026-03-10T09:00:00+01:00")
-    monkeypatch.setattr("cli.context.services", _broken)
-    result = run("task", "list", ok=False)
-    assert result.exit_code == 1
-    line = result.stderr.strip()
-    assert line.startswith("Error: Unexpected LookupError (reference ")
-    assert "Traceback" not in result.output
-
-
-@cache  # shaped like `cli.context.services`, which the runner resets
-def _broken() -> Services:
-    raise LookupError("a bug")
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="AURELIUS_TEST_REDIS_URL is not set")
