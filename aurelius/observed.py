@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from aurelius import error_tracking, logs
@@ -35,7 +35,7 @@ def observed(services: Services, process: str, *, forks: bool = False) -> Iterat
     """`forks`: the process runs jobs in forked children (RQ's worker), whose figures only
     survive in a multiprocess directory; one is made for it when none is set."""
     restore_logs = start(services.settings, process)
-    made = _shared_dir() if forks and services.settings.metrics_port else None
+    made = _shared_dir() if forks and _measured(services.settings) else None
     stop = _metrics_port(services)
     try:
         yield
@@ -51,13 +51,23 @@ def observed(services: Services, process: str, *, forks: bool = False) -> Iterat
 
 
 def _shared_dir() -> str | None:
+    """The directory forked job runners write to; prometheus_client is loaded here, once,
+    rather than in every child (it reads the variable when it is imported)."""
     from aurelius.adapters.prometheus_metrics import MULTIPROC_VARIABLE
 
-    if os.environ.get(MULTIPROC_VARIABLE):
-        return None
-    made = tempfile.mkdtemp(prefix="aurelius-metrics-")
-    os.environ[MULTIPROC_VARIABLE] = made  # before prometheus_client is first imported
+    made = None
+    if not os.environ.get(MULTIPROC_VARIABLE):
+        made = tempfile.mkdtemp(prefix="aurelius-metrics-")
+        os.environ[MULTIPROC_VARIABLE] = made
+    with suppress(ImportError):
+        import prometheus_client  # noqa: F401
     return made
+
+
+def _measured(settings: Settings) -> bool:
+    from aurelius.adapters.prometheus_metrics import multiprocess
+
+    return bool(settings.metrics_port) or multiprocess()
 
 
 def _metrics_port(services: Services) -> Callable[[], None] | None:

@@ -3,6 +3,9 @@
     python benchmarks/load.py [--seconds 30] [--clients 8] [--reminders-per-second 5]
         [--database postgresql+psycopg://...] [--redis redis://...]
 
+Both must be scratch stores (defaults: AURELIUS_LOAD_DATABASE_URL, AURELIUS_LOAD_REDIS_URL):
+the database's tables and the Redis db are emptied first.
+
 For `--seconds`, client threads post signed Telegram and Slack webhooks (bot replies go to
 loopback stubs of both APIs) while reminders fall due every 1/N s (delivered to a loopback
 webhook). The processes share one PROMETHEUS_MULTIPROC_DIR, so the server's /metrics shows
@@ -62,8 +65,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--reminders-per-second", type=float, default=5.0)
-    parser.add_argument("--database", default=os.environ.get("AURELIUS_TEST_DATABASE_URL"))
-    parser.add_argument("--redis", default=os.environ.get("AURELIUS_TEST_REDIS_URL"))
+    parser.add_argument("--database", default=os.environ.get("AURELIUS_LOAD_DATABASE_URL"))
+    parser.add_argument("--redis", default=os.environ.get("AURELIUS_LOAD_REDIS_URL"))
     args = parser.parse_args()
     if not (args.database or "").startswith("postgresql") or not args.redis:
         raise SystemExit("Give --database postgresql+psycopg://... and --redis redis://...")
@@ -126,10 +129,18 @@ def run(args: argparse.Namespace, env: dict[str, str], receiver: WebhookReceiver
 
 
 def _prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
-    """An empty queue, and this process on the same settings as the others."""
+    """An empty database and queue, and this process on the same settings as the others."""
     from redis import Redis
+    from sqlalchemy import create_engine, text
+
+    from core.models import Base
 
     Redis.from_url(args.redis).flushdb()
+    engine = create_engine(args.database)
+    with engine.begin() as connection:
+        names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
     os.environ.update(env)
 
 
