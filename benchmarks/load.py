@@ -38,9 +38,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.stubs.slack import SlackStub  # noqa: E402
-from tests.stubs.telegram import TelegramStub  # noqa: E402
-from tests.stubs.webhook import WebhookReceiver  # noqa: E402
+from tests.stubs.slack import SlackStub
+from tests.stubs.telegram import TelegramStub
+from tests.stubs.webhook import WebhookReceiver
 
 TOKEN = "4242:LOADTEST"
 SECRET = "load-test-telegram-secret-0123456789"
