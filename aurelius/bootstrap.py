@@ -16,7 +16,17 @@ from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
 from core.ai.summaries import BriefSummarizer
 from core.db import Database
-from core.ports import Address, Clock, EventBus, JobQueue, Metrics, Notifier, TokenVault
+from core.models import Connection
+from core.ports import (
+    Address,
+    CalendarSource,
+    Clock,
+    EventBus,
+    JobQueue,
+    Metrics,
+    Notifier,
+    TokenVault,
+)
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
 from core.services.capture import Capture
@@ -26,6 +36,7 @@ from core.services.credentials import Credentials
 from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
 from core.services.reminders import ReminderService
+from core.services.sync import CalendarSync
 from core.services.tasks import TaskService
 from core.services.urgency import UrgencyCoefficients
 from core.services.users import UserService
@@ -54,6 +65,7 @@ class Services:
     ai: AI
     credentials: Credentials
     connections: ConnectionService
+    sync: CalendarSync
     metrics: Metrics
 
     def local_user_id(self) -> int:
@@ -83,7 +95,13 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
     db: Database = part("db", lambda: _database(settings))
     db.bus = bus  # changes are announced once committed
     tasks = part("tasks", lambda: TaskService(db, clock, _weights(settings)))
-    calendar = part("calendar", lambda: CalendarService(db, clock, _workday(settings)))
+    queue: JobQueue = part("queue", lambda: _queue(settings, link, metrics))
+    calendar = part(
+        "calendar",
+        lambda: CalendarService(
+            db, clock, _workday(settings), settings.default_calendar, _push_soon(queue)
+        ),
+    )
     reminders = part("reminders", lambda: ReminderService(db, clock))
     ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders, link,
                                      metrics=metrics))
@@ -100,7 +118,9 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         ),
     )
     credentials = part("credentials", lambda: Credentials(db, _vault(settings)))
-    return Services(
+    built: list[Services] = []  # the sources need the finished Services (OAuth tokens)
+    sync = part("sync", lambda: CalendarSync(db, clock, lambda c: _source(built[0], c)))
+    services = Services(
         settings=settings,
         db=db,
         clock=clock,
@@ -114,13 +134,29 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         briefings=briefings,
         notifiers=notifiers,
         deliveries=deliveries,
-        queue=part("queue", lambda: _queue(settings, link, metrics)),
+        queue=queue,
         bus=bus,
         ai=ai,
         credentials=credentials,
         connections=part("connections", lambda: ConnectionService(db, credentials)),
+        sync=sync,
         metrics=metrics,
     )
+    built.append(services)
+    return services
+
+
+def _source(services: Services, connection: Connection) -> CalendarSource:
+    from aurelius.adapters.calendar_sources import source_for
+
+    return source_for(services, connection)
+
+
+def _push_soon(queue: JobQueue) -> Callable[[int], None]:
+    """After a change to a linked calendar: a job sends the outbox of that connection."""
+    from aurelius.workers.jobs import PUSH
+
+    return lambda connection_id: queue.enqueue(PUSH, connection_id, job_id=f"push-{connection_id}")
 
 
 def _metrics() -> Metrics:

@@ -1,4 +1,7 @@
-"""`aurelius cal …`: add, agenda, free, import, export, rm, move."""
+"""`aurelius cal …`: add, agenda, free, calendars, import, export, rm, move, edit.
+
+A change to an event of a linked calendar is sent to its provider right away; when the
+provider cannot be reached it waits in the outbox and is retried."""
 
 from __future__ import annotations
 
@@ -44,6 +47,10 @@ def add(
         typer.Option("--repeat", "-r", help="e.g. FREQ=WEEKLY;BYDAY=MO or 'every monday'."),
     ] = None,
     raw: Annotated[bool, typer.Option("--raw", help="Take the title literally.")] = False,
+    calendar: Annotated[
+        str | None,
+        typer.Option("--calendar", "-c", help="Calendar name or id (see `cal calendars`)."),
+    ] = None,
     as_json: Json = False,
     yes: confirm.Yes = False,
 ) -> None:
@@ -63,7 +70,9 @@ def add(
     )
     confirm.ask(confirm.doubts(title, literal), lambda: f'Add event "{confirm.title(title, read)}" '
                 f"at {render.when(event_times(read, context.timezone())[0])}?", yes)
-    event = context.services().capture.event(context.user_id(), title, read, context.timezone())
+    services = context.services()
+    event = services.capture.event(context.user_id(), title, read, context.timezone(), calendar)
+    _send()
     if as_json:
         render.print_json(event)
     else:
@@ -174,6 +183,7 @@ def remove(event_id: int, occurrence: Occurrence = None) -> None:
     """Delete an event, or cancel one occurrence of a repeating one."""
     when = context.instant(occurrence) if occurrence else None
     render.say(context.services().calendar.remove(context.user_id(), event_id, when))
+    _send()
 
 
 @app.command("move")
@@ -185,6 +195,7 @@ def move(
     """Move an event (or one occurrence), keeping its length."""
     when = context.instant(occurrence) if occurrence else None
     event = context.services().calendar.move(context.user_id(), event_id, when, context.instant(to))
+    _send()
     render.say(f"Moved #{event.id} {event.title} to {_span(event)}.")
 
 
@@ -204,6 +215,7 @@ def edit(
         location=location,
         length=context.duration(duration) if duration else None,
     )
+    _send()
     if as_json:
         render.print_json(event)
     else:
@@ -212,6 +224,38 @@ def edit(
             + (f" @ {event.location}" if event.location else "")
             + "."
         )
+
+
+@app.command("calendars")
+def calendars(as_json: Json = False) -> None:
+    """Every calendar, local and linked: read-only or writable, and the default for new events."""
+    found = context.services().calendar.calendars(context.user_id())
+    if as_json:
+        render.print_json(found)
+        return
+    render.table(
+        "Calendars",
+        ["ID", "Name", "Provider", "Account", "Access", "Default"],
+        (
+            [
+                "" if c.id is None else str(c.id),
+                c.name,
+                c.provider,
+                c.account or "",
+                "writable" if c.writable else "read-only",
+                "default" if c.default else "",
+            ]
+            for c in found
+        ),
+        "No calendars.",
+    )
+
+
+def _send() -> None:
+    """Send now what a change put in the outbox (nothing, for a local event)."""
+    from cli.sync import send_pending
+
+    send_pending(context.services(), context.user_id())
 
 
 def _warn_skipped(skipped: list[SkippedEvent]) -> None:

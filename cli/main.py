@@ -33,6 +33,8 @@ from cli import (  # noqa: E402
     warm,
 )
 from cli.app import group  # noqa: E402
+from cli.connect import app as connect_app  # noqa: E402
+from cli.sync import sync as sync_now  # noqa: E402
 
 if TYPE_CHECKING:
     from typer._click import Command
@@ -61,6 +63,8 @@ for name, command in (("run", jobs.run), ("worker", jobs.worker), ("scheduler", 
 app.command("ask")(ai.ask)
 app.command("chat")(ai.chat)
 app.command("usage")(ai.usage)
+app.command("sync")(sync_now)
+app.add_typer(connect_app, name="connect")
 app.add_typer(bots.bot_app, name="bot")
 app.add_typer(bots.link_app, name="link")
 app.add_typer(warm.app, name="warm")

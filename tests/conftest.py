@@ -21,6 +21,7 @@ from aurelius.bootstrap import Services, build_services
 from aurelius.migrate import upgrade
 from aurelius.settings import Settings
 from core.timeutil import localize
+from tests.stubs.radicale import radicale  # noqa: F401  (a session fixture for CalDAV tests)
 
 
 def _per_worker_services() -> str | None:

@@ -48,6 +48,11 @@ CATALOGUE: dict[str, Spec] = {
         "counter", "Delivery attempts by the state they ended in.", ("state",)),
     "aurelius_delivery_lateness_seconds": Spec(
         "histogram", "How long after its moment a notification went out.", (), LATENESS),
+    "aurelius_sync_runs_total": Spec(
+        "counter", "Calendar syncs by provider and outcome (ok, error).", ("provider", "outcome")),
+    "aurelius_sync_lag_seconds": Spec(
+        "histogram", "How stale a connection was when its sync started.", ("provider",),
+        LATENESS),
     "aurelius_scheduler_leader": Spec(
         "gauge", "1 in the scheduler that holds the lease (the sum is the number of leaders)."),
     "aurelius_ai_requests_total": Spec(

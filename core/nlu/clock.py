@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from core.nlu import times
-from core.nlu.lexicon import NUM, ZONE_RE, number
+from core.nlu.lexicon import NUM, WD, ZONE_RE, number
 from core.nlu.pieces import Context, Piece, Rule, rule
 
 _ZONE = r"(?:\s*" + ZONE_RE + r"\b)?"
@@ -78,6 +78,17 @@ def time_range(m: re.Match[str], ctx: Context) -> Piece | None:
                  meridiem=first.meridiem, zone=first.zone, second=second)
 
 
+@rule(r"\b(?:" + WD + r"|today|tomorrow|tonight)\s+(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b"
+      r"(?!\s*(?:%|people|guests|[:/.]\d|minutes?|hours?|days?|weeks?))")
+def day_hour_range(m: re.Match[str], ctx: Context) -> Piece | None:
+    """"tuesday 10-11", "tomorrow 2-3": right after a day, two bare hours are a range."""
+    first, last = int(m[1]), int(m[2])
+    if not (1 <= first <= 12 and 1 <= last <= 12) or first == last:
+        return None
+    second = Piece(m.start(2), m.end(2), "time", hour=last)
+    return Piece(m.start(1), m.end(), "trange", hour=first, second=second)
+
+
 @rule(r"\b(?:(?:at|@|around)\s+)?(\d{1,2})(?::(\d{2}))?\s*-?ish\b", "ish")
 def approx_time(m: re.Match[str], ctx: Context) -> Piece | None:
     """"10ish" is a bare hour ("around 10")."""
@@ -139,6 +150,8 @@ def hour_with_part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
     """"8 tonight", "3 in the morning", "at 730 in the evening", "at 3 in the AM"."""
     if m[5]:
         return _time(m, int(m[3]), int(m[4] or 0), _mer(m[5]))
+    if int(m[1]) > 12 and not m[2] and m.group().lstrip()[:1].isdigit():
+        return None  # "watch Apollo 13 tonight": a bare 13 before a part of day is a name
     return _time(m, int(m[1]), int(m[2] or 0), None)
 
 
@@ -153,7 +166,7 @@ def french_time(m: re.Match[str], ctx: Context) -> Piece | None:
 
 @rule(r"(?:" + _B + r"(?:(?:at|@|around|by|from|until|till)\s+)(\d{1,2})\s?([0-5]\d)\b"
       + _MER_WORD + "?" + r"|\b(\d{1,2})\s([0-5]\d)" + _MER_WORD.replace("mer", "mer2") + ")"
-      + _ZONE)
+      + r"(?:\s*(?:hrs|hours|h)\b)?" + _ZONE)
 def spaced_time(m: re.Match[str], ctx: Context) -> Piece | None:
     """"at 1600", "at 1030", "at 3 15", "10 30 am" (said as "ten thirty am")."""
     hour, minute = int(m[1] or m[4]), int(m[2] or m[5])
@@ -237,7 +250,7 @@ def an_hour(m: re.Match[str], ctx: Context) -> Piece | None:
 
 
 CLOCK_RULES: list[Rule] = [
-    time_range, meridiem_time, colon_time, dotted_time, around_hour, half_hour,
+    time_range, day_hour_range, meridiem_time, colon_time, dotted_time, around_hour, half_hour,
     hour_with_part_of_day, french_time,
     spaced_time, bare_hour, approx_time, oclock,
     named_time, part_of_day,

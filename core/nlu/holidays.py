@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from core.nlu import times
 from core.nlu.dates import day_piece
+from core.nlu.lazy import lazy
 from core.nlu.lexicon import WD, WEEKDAYS
 from core.nlu.pieces import Context, Piece, Rule, rule
 
@@ -54,7 +55,17 @@ _NAME = "(?:" + "|".join(sorted(HOLIDAYS, key=len, reverse=True)).replace(" ", r
 _WORDS = ("new year", "nye", "valentine", "easter", "good friday", "mother", "father", "memorial",
           "independence", "4th of july", "labo", "halloween", "thanksgiving", "christmas", "xmas",
           "boxing")
-_NOT_THE_DAY = r"(?![\w'])(?!\s+(?:party|dinner|card|cards|gift|gifts|tree|lights|shopping|list))"
+_OCCASIONS = r"party|dinner|lunch|brunch|drinks|potluck|celebration|gathering|bash"
+_NOT_THE_DAY = (r"(?![\w'])(?!\s+(?:" + _OCCASIONS
+                + r"|card|cards|gift|gifts|tree|lights|shopping|list|costume|costumes|"
+                r"decorations|prep|movie|movies|sweater|market|songs|playlist|menu|outfit|egg|eggs|bunny))")
+_OCCASION = lazy(r"\b(" + _NAME + r")\s+(?:" + _OCCASIONS + r")\b")
+
+
+def occasion_day(norm: str, today: date) -> date | None:
+    """"halloween party at 7pm": a holiday's party, given only a time, is on the holiday."""
+    found = _OCCASION.search(norm) if any(word in norm for word in _WORDS) else None
+    return next_holiday(found[1], today) if found else None
 
 
 def next_holiday(name: str, today: date) -> date | None:

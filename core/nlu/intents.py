@@ -16,6 +16,7 @@ class Signals(NamedTuple):
     has_when: bool  # a date, time, or repeat phrase
     has_clock: bool  # a clock time or part of day
     has_tokens: bool  # p1, #tag, project
+    has_range: bool = False  # a clock-time range ("2-3pm", "from 1 to 5")
 
 
 def _c(pattern: str) -> Lazy:
@@ -25,7 +26,7 @@ def _c(pattern: str) -> Lazy:
 # A reminder asked for as a thing: "shoot me a reminder", "put a reminder in".
 ASK_REMINDER = (r"(?:i(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?:to\s+(?:get|have|set)\s+)?|"
                 r"(?:set|put|pop|stick|drop|shoot|send|add|create|make|get)\s+(?:me\s+|in\s+)?)"
-                r"an?\s+reminder\b")
+                r"an?\s+(?:reminder|ping|nudge)\b")
 # "book" as a noun: "book club thursday" is a club meeting, not a booking.
 BOOK_NOUN = r"book\s+(?:club|group|fair|signing|launch|reading|tour|swap)\b"
 
@@ -41,8 +42,10 @@ SLASH = {"todo": "task.add", "task": "task.add", "add": "task.add", "remind": "r
 
 TASK_PREFIX = _c(
     r"^(?:add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)|new\s+(?:task|todo)|create\s+(?:a\s+)?"
-    r"task|(?:task|todo|to-?do)(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
+    r"task|(?:task|todo|to-?do|to\s+do(?=\s*:))(?!\s+(?:done|completed?|finished)\b)|i\s+(?:need|have|got)\s+to|(?:i\s+)?gotta|need\s+to|must|"
     r"(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget(?:\s+(?:to|about))?|remember\s+to|"
+    r"make\s+(?:a\s+|new\s+)?(?:task|todo)|i\s+need(?=\s+(?:buy|get|call|pay|send|book|fix|"
+    r"pick|return|renew|finish|write|email|order|clean|collect|submit|prepare|visit)\b)|"
     r"make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|i\s+must|urgent)\b(?!\s+list)")
 CHAT = _c(
     r"^(?:how\s+(?:do|can|should|would|could|to|much|long|far|old)|how's\s+the\s+weather|"
@@ -61,7 +64,20 @@ CHAT = _c(
     r"thanks|thank\s+you|thx|hi|hello|hey|lol|ok|okay|cool|nice|great|yes|no|sure|"
     r"(?:good\s+)?(?:morning|afternoon|evening|night)(?=\W*$))\b"
     r"|\b(?:weather|joke|poem|recipe|capital\s+of|meaning\s+of|synonym|translate|"
-    r"cron\s+expression)\b")
+    r"cron\s+expression|(?:better|worse)\s+than|versus|any\s+(?:tips|advice|suggestions)|"
+    r"tips\s+(?:for|on))\b")
+# Telling, not asking: news, feelings, conditions, reported speech, and changes to existing
+# items (cancel, delete, reschedule), which only a model can carry out.
+STATEMENT = _c(
+    r"^(?:happy\s+\w+|(?:i\s+)?just\s+(?:had|got\s+back|went|saw|met|ate|heard|watched)|if\s|"
+    r"(?:today|tomorrow|tonight|yesterday)\s+(?:is|was)\s+(?:my|our|the|a)\b|"
+    r"\w+\s+(?:said|says|told\s+me|mentioned)\b|my\s+\w+(?:\s+\w+)?\s+(?:got|was|is|has\s+"
+    r"been)\s+(?:delayed|cancell?ed|canceled|moved|postponed|pushed)|i'm\s+(?:so|really|very|"
+    r"super|pretty|totally)\s|i\s+(?:might|may)\s|(?:cancel|delete|remove|clear|reschedule)\s+"
+    r"(?:my|the|all|that|this)\b|pretty\s+sure\b|my\s+\w+\s+(?:is|are)\s+(?:driving|being|so|"
+    r"really|killing|making)\b|sold\s|i\s+(?:have|had|'ve)\s+already\b)"
+    r"|\b(?:lol|haha+|lmao|rofl)\W*$|\bi'm\s+(?:exhausted|knackered|shattered|so\s+tired|"
+    r"beat)\b")
 # A question about how to do something is chat even when it names a reminder or a task.
 HOW_TO = _c(r"^(?:(?:how|where)\s+(?:do|can|should|would|could)\s+(?:i|you|we|one)|how\s+to|"
             r"is\s+there\s+a\s+way\s+to|what(?:'s|\s+is)\s+the\s+(?:best|easiest|fastest)\s+way)\b")
@@ -75,12 +91,15 @@ BRIEF = _c(
     r"(?:my|the)\s+day|\bwhat's\s+up\s+(?:today|for\s+today)\b|\bwhat\s+should\s+i\s+"
     r"(?:focus|work)\s+on\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'s\s+on)\s+(?:on\s+)?"
     r"(?:for\s+)?(?:today|tomorrow)\s*\??$|\bhow(?:'s|\s+is)\s+my\s+(?:day|week)\b|"
-    r"\bstart\s+my\s+day\b|\bwhat\s+(?:does|will)\s+(?:(?:this|next)\s+)?(?:" + WD + r"|today|"
+    r"\bstart\s+my\s+day\b|\bwhat(?:'s|\s+is)\s+on\s+(?:deck|tap|the\s+docket)\b|"
+    r"\bwhat\s+(?:does|will)\s+(?:(?:this|next)\s+)?(?:" + WD + r"|today|"
     r"tomorrow|tonight|(?:the|this|next)\s+weekend|next\s+week)\s+look\s+like\b|\b(?:rundown|overview|summary|lowdown|recap)\s+(?:of|for)\s+"
     r"(?:my\s+|the\s+)?(?:day|today|tomorrow)\b|\bwhat\s+(?:should|do)\s+i\s+(?:need\s+to\s+)?know\s+"
     r"(?:about|for)\s+(?:today|tomorrow|my\s+day)\b|\bdaily\s+brief|\bwhat's\s+ahead\b|\bmorning\s+report\b")
 REMIND = _c(
     r"\b(?:remind|ping|nudge|alert|notify|buzz|text|message|wake)\s+me\b|^remind\b|^reminder\b|"
+    r"^remember\s+me\s+to\b|"
+    r"^\w+\s+reminder\s*[:\-]|"
     r"\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm)\b|\breminder\s+(?:to|for|about|at|"
     r"on|in|tomorrow|tonight)\b|\bremind\s+(?:us|the\s+team|everyone)\b|\bgive\s+me\s+a\s+"
     r"(?:reminder|nudge|ping|shout)\b|\blet\s+me\s+know\s+(?:at|in|when|on|tomorrow)\b|"
@@ -110,13 +129,14 @@ EMAIL_SEND = _c(
     r"|^(?:shoot|drop|send|write)\s+\w+\s+an?\s+(?:quick\s+|short\s+)?(?:e-?mail|note|line|"
     r"message)\b|^send\s+\S+@|^(?:start|begin|open)\s+(?:an?\s+)?(?:new\s+)?(?:e-?mail|mail|draft)\b|^(?:send|forward)\b.*\bto\s+\S+@\S+|^(?:write|send)\s+to\b|^respond\s+to\b")
 FREE = _c(
-    r"\b(?:am|are|is)\s+(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|^find\s+(?:me\s+)?"
+    r"\b(?:am|are|is)\s+(?!you\b)(?:i|we|\w+)\s+(?:free|available|busy|booked|open)\b|\b(?:if|whether)\s+"
+    r"(?:i'm|i\s+am|we're|we\s+are)\s+(?:free|available|busy)\b|^find\s+(?:me\s+)?"
     r"(?:an?\s+|\d+\s*|half\s+an\s+)(?:free\s+)?(?:minutes?|hours?|hr|min|\d+\s*min)\b|\bwhen\s+"
     r"(?:am\s+i|are\s+we|is\s+\w+)\s+(?:free|available)\b|\bfree\s+(?:time|slots?|windows?)\b|"
     r"\b(?:find|got|have|get)\b.*\b(?:free|time|slots?|openings?|windows?|gaps?|availability)\b|"
     r"\bcan\s+i\s+(?:fit|squeeze|make)\b|\bdo\s+i\s+have\s+(?:time|room|space|a\s+gap|"
     r"anything\s+(?:at|between|around))\b|\bavailability\b|\bany\s+(?:free|open|openings|gaps?|slots|windows)\b|"
-    r"\bwhen\s+can\s+i\b|\b(?:first|1st)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
+    r"\bwhen\s+can\s+i\b|\b(?:first|1st|next)\s+free\b|\bi'm\s+free\b|\bfree\s+(?:on|at|this|next|tomorrow|"
     r"today|tonight|for|between|from|after|before|around|during|in)\b|^free\b|\bavailable\b|\bam\s+i\s+free\b|\bbusy\b")
 EVENT_LIST = _c(
     r"\b(?:calendar|agenda|schedule|meetings|events|appointments|calls)\b|\bwhat(?:'s|\s+is)\s+"
@@ -137,6 +157,7 @@ LIST_OPENER = _c(
     r"next|today|tomorrow|tonight|please)\b|\s*[?.!]*\s*$)")
 TASK_LIST = _c(
     r"\b(?:tasks|to-?dos|todo\s+list|to-?do\s+list|to\s+do\s+list|task\s+list|checklist)\b|"
+    r"\b(?:everything|all|anything|items|stuff)\s+(?:tagged|in\s+project|labell?ed)\b|"
     r"\bwhat(?:'s|\s+is)\s+(?:due|overdue|left|pending|outstanding|on\s+my\s+(?:plate|list))\b|"
     r"\bwhat\s+do\s+i\s+(?:still\s+)?(?:need|have)\s+to\s+do\b|\boverdue\b|\bwhat\s+(?:needs|is)\s+"
     r"(?:to\s+be\s+)?(?:done|finished)\b|\bmy\s+(?:open\s+)?(?:tasks|todos)\b")
@@ -156,7 +177,9 @@ APPOINTMENT = _c(
     r"\b(?:" + BOOK_NOUN + r"|meeting|appointment|lunch|dinner|breakfast|brunch|coffee|drinks|"
     r"call\s+with|"
     r"flight|class|haircut|dentist|doctor|interview|standup|stand-up|sync|1:1|one-on-one|1-on-1|"
-    r"session|workshop|webinar|conference|party|date\s+night|movie\s+night|game\s+night|"
+    r"session|workshop|webinar|conference|party|fitting|ferry|train|bbq|barbecue|gig|"
+    r"showing(?!\s+me)|defen[cs]e|viva|exhibition|festival|parade|ceremony|graduation|"
+    r"funeral|reunion|egg\s+hunt|date\s+night|movie\s+night|game\s+night|"
     r"recital|concert|rehearsal|practice|check-?up|demo|presentation|offsite|wedding|yoga|"
     r"gym|training|lesson|therapy|massage|happy\s+hour|catch-?up|check-?in|huddle|retro|"
     r"kickoff|kick-off|office\s+hours|tee\s+time|match|game|visit|viewing|consultation|"
@@ -205,12 +228,23 @@ def _is_event_add(text: str, s: Signals) -> bool:
     if BOOK.search(text) and s.has_when:
         return True
     noun = APPOINTMENT.search(text)
-    verb_led = bool(TASK_VERB.search(text)) and not (noun and noun.start() == 0)
+    # "tomorrow morning: call the vet": the request starts after a leading "when:".
+    head = _AFTER_WHEN_PREFIX.sub("", text)
+    verb_led = bool(TASK_VERB.search(head)) and not (noun and noun.start() == 0)
+    if noun and _ABOUT_THE_EVENT.match(text, noun.end()):
+        return False  # "party prep", "wedding invitations": work for an event, not the event
     # "what's the date of easter in may" names a noun in a question: not a booking
     if noun and (s.has_clock or s.has_when) and not verb_led and not QUESTION.search(text):
         return True
+    if s.has_range and not CHAT_TAIL.search(text):
+        return True  # "kids soccer saturday 9 to 11": something that takes a stretch of time
     return bool(re.search(r"\bwith\s+\w", text) and s.has_clock and not verb_led
                 and not CHAT_TAIL.search(text))
+
+
+_AFTER_WHEN_PREFIX = _c(r"^[^:]{1,40}:\s*")
+_ABOUT_THE_EVENT = _c(r"s?\s+(?:prep|preparation|planning|supplies|decorations|invites|"
+                      r"invitations|shopping|list|ideas|playlist|menu|outfit|gifts?|rsvps?)\b")
 
 
 def _is_list(text: str, s: Signals) -> bool:
@@ -227,7 +261,8 @@ _ORDERED: list[tuple[Test, str, float]] = [
     (lambda t, s: bool(BRIEF.search(t) and not NAMES_CALENDAR.search(t)), "brief", 0.9),
     (lambda t, s: bool(BRIEF.search(t)), "event.list", 0.85),
     (lambda t, s: bool(LIST_ADD.search(t)), "task.add", 0.9),
-    (lambda t, s: bool(HOW_TO.search(t) or (CHAT.search(t) and not REMIND.search(t))),
+    (lambda t, s: bool(HOW_TO.search(t)
+                       or ((STATEMENT.search(t) or CHAT.search(t)) and not REMIND.search(t))),
      "chat", 0.8),
     (lambda t, s: bool(REMIND.search(t)), "reminder.add", 0.95),
     (lambda t, s: bool(COMPLETE.search(t)), "task.complete", 0.9),

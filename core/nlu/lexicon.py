@@ -100,11 +100,14 @@ TYPOS: dict[str, str] = {
     "appts": "appointments", "tsk": "task", "taks": "task", "tasl": "task",
     **dict.fromkeys(("emial", "emal", "eamil", "emil", "e-mail"), "email"),
     **dict.fromkeys(("calender", "calandar", "calendr", "cal"), "calendar"),
-    **dict.fromkeys(("remidn", "remnd", "remaind", "rmind", "remid"), "remind"),
+    **dict.fromkeys(("remidn", "remnd", "remaind", "rmind", "remid", "rmd"), "remind"),
+    "abt": "about", "schedul": "schedule", "shedule": "schedule",
+    **dict.fromkeys(("apointment", "appointmnet", "appoinment"), "appointment"),
     "w": "with", "w/": "with", "wk": "week", "wks": "weeks", "wknd": "weekend", "wkend": "weekend",
     **dict.fromkeys(("hr", "hrs"), "hours"), **dict.fromkeys(("min", "mins"), "minutes"),
     "yr": "year", "yrs": "years", "b4": "before", "u": "you", "plz": "please", "pls": "please",
     "whats": "what's", "wats": "what's", "wat": "what", "whens": "when's",
+    "im": "i'm", "ive": "i've", "ur": "your", "r": "are",
     "&": "and", "+": "and", "wanna": "want to", "gonna": "going to", "lemme": "let me",
 }
 
@@ -123,7 +126,9 @@ ZONES = {
     "uk time": "Europe/London", "jst": "Asia/Tokyo", "aest": "Australia/Sydney",
     "aedt": "Australia/Sydney", "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong",
     "eet": "Europe/Athens", "eest": "Europe/Athens", "wet": "Europe/Lisbon",
-    "brt": "America/Sao_Paulo", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland",
+    "atlantic": "America/Halifax", "atlantic time": "America/Halifax", "ast": "America/Halifax",
+    "adt": "America/Halifax", "brt": "America/Sao_Paulo", "nzst": "Pacific/Auckland",
+    "nzdt": "Pacific/Auckland",
 }
 
 # Places, for "<city> time" and for "their time" when the sentence names a place.
@@ -143,6 +148,14 @@ CITIES = {
     "shanghai": "Asia/Shanghai", "seoul": "Asia/Seoul", "auckland": "Pacific/Auckland",
     "sao paulo": "America/Sao_Paulo", "mexico city": "America/Mexico_City",
     "uk": "Europe/London", "tel aviv": "Asia/Jerusalem", "kyiv": "Europe/Kyiv",
+    "riyadh": "Asia/Riyadh", "halifax": "America/Halifax", "cairo": "Africa/Cairo",
+    "istanbul": "Europe/Istanbul", "johannesburg": "Africa/Johannesburg",
+    "lagos": "Africa/Lagos", "nairobi": "Africa/Nairobi", "jakarta": "Asia/Jakarta",
+    "bangkok": "Asia/Bangkok", "manila": "Asia/Manila", "vancouver": "America/Vancouver",
+    "montreal": "America/Toronto", "austin": "America/Chicago", "houston": "America/Chicago",
+    "dallas": "America/Chicago", "miami": "America/New_York", "atlanta": "America/New_York",
+    "phoenix": "America/Phoenix", "la": "America/Los_Angeles", "washington": "America/New_York",
+    "honolulu": "Pacific/Honolulu",
 }
 
 
@@ -152,7 +165,7 @@ def _alternation(words: list[str]) -> str:
 
 
 ZONE_RE = ("(?P<zone>" + _alternation(list(ZONES)) + r"|(?:" + _alternation(list(CITIES))
-           + r")\s+time|their\s+time|my\s+time|local\s+time)")
+           + r")\s+time|(?:their|her|his)\s+time|my\s+time|local\s+time)")
 CITY_RE = lazy(r"\b(" + _alternation(list(CITIES)) + r")\b")
 
 _TOKEN = lazy(r"(?i:w/)(?=\s)|[^\W_]+(?:['’][^\W_]+)*|\S", re.UNICODE)
@@ -203,8 +216,33 @@ def _tokens(raw: str) -> list[Token]:
     for match in _TOKEN.finditer(raw):
         word = match.group().lower().replace("’", "'")
         token = TYPOS.get(word, word)
+        if word == "@" and raw[match.end():match.end() + 1].isspace():
+            token = "at"  # "lunch @ noon"; "@errands" stays a tag
         found.append((match.start(), match.end(), NUMBER_TOKENS.get(token, token), word))
-    return found
+    return _chat_to(found)
+
+
+# Chat-speak "2" for "to" comes after these words and before a verb, never before a unit.
+_BEFORE_TO = frozenset(("me", "need", "have", "got", "want", "going", "remember", "forget",
+                        "how", "time", "us"))
+_UNIT_WORDS = frozenset(("am", "pm", "a.m.", "p.m.", "hours", "hour", "minutes", "minute", "mins",
+                    "min", "hrs", "hr", "h", "days", "day", "weeks", "week", "months", "month",
+                    "years", "o'clock", "oclock", "times", "more", "of", "or", "and", "to", "-",
+                    ":", "weekends", "nights", "p", "a"))
+
+
+def _chat_to(tokens: list[Token]) -> list[Token]:
+    """"remind me 2 call mom": that "2" is "to"."""
+    out = list(tokens)
+    for i in range(1, len(tokens) - 1):
+        a, b, _, word = tokens[i]
+        after = tokens[i + 1][3]
+        counted = after.removesuffix("s")
+        if (word == "2" and tokens[i - 1][3] in _BEFORE_TO and after.isalpha()
+                and not {after, counted} & _UNIT_WORDS and counted not in WEEKDAYS
+                and tokens[i + 1][0] > b):
+            out[i] = (a, b, "to", word)
+    return out
 
 
 def _compounds(tokens: list[Token]) -> list[tuple[int, int, str]]:

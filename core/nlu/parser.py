@@ -17,8 +17,13 @@ from core.nlu.titles import quoted_spans
 MAX_CHARS = 2000  # longer input is cut: nobody types a command that long
 _BOT = lazy(
     r"^\s*(?:(?:@aurelius|aurelius|hey\s+aurelius|hi\s+aurelius|ok\s+aurelius|yo\s+aurelius)"
-    r"\b\s*[:,!-]?\s*)?(?:/(?P<cmd>\w+)(?:@\w+)?\b\s*)?(?:(?:hey|hi|hello|yo|ok|okay|gm|good\s+morning)\b\s*[,!.]*\s*(?=\S))?"
-    r"(?:(?:can|could|would|will)\s+you\s+)?(?:(?:please|pls|kindly)\b\s*,?\s*)?")
+    r"\b\s*[:,!-]?\s*)?(?:/(?P<cmd>\w+)(?:@\w+)?\b\s*)?(?:(?:hey|hi|hello|yo|ok|okay|gm|good\s+morning|"
+    r"um+|uh+|erm|hmm+|so|heads\s+up|good\s+(?:afternoon|evening|day))\b\s*[,!.]*\s*(?=\S))?"
+    # Courtesy that asks for nothing itself: "I would be grateful if you could remind me".
+    r"(?:(?:i\s+would\s+be\s+(?:grateful|glad|thankful)\s+if|i\s+was\s+wondering\s+if|"
+    r"i'd\s+appreciate\s+it\s+if)\s+you\s+(?:could|would|can)\s+)?"
+    r"(?:(?:can|could|would|will)\s+you\s+)?(?:(?:please|pls|kindly)\b\s*,?\s*)?"
+    r"(?:(?:note\s+that|help\s+me(?=\s+(?:add|schedule|set|create|put|book|make)\b))\s*)?")
 
 
 class Parsed(NamedTuple):
@@ -92,7 +97,8 @@ def _intent(rest: str, command: str | None, when: temporal.When,
     signals = Signals(
         has_when=bool(repeat) or any(p.kind != "duration" for p in when.pieces),
         has_clock=has_clock or bool(repeat and repeat.pod),
-        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project))
+        has_tokens=tokens.priority is not None or bool(tokens.tags) or bool(tokens.project),
+        has_range=any(p.kind == "trange" for p in when.pieces))
     cleaned = re.sub(r"\s+", " ", rest).strip()
     return classify(cleaned, signals)
 

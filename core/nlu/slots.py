@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from core.nlu import mail, recurrence, times
-from core.nlu.intents import ASK_REMINDER, BOOK_NOUN
+from core.nlu.intents import APPOINTMENT, ASK_REMINDER, BOOK_NOUN
 from core.nlu.lazy import lazy
 from core.nlu.lexicon import Text
 from core.nlu.pieces import Context
@@ -36,12 +36,15 @@ _COMMANDS = {
     "reminder.add": lazy(
         r"\b(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:set\s+(?:a\s+|an\s+|up\s+a\s+)?"
         r"(?:reminder|alarm)(?:\s+for\s+me)?|reminder\s*[:\-]?|(?:remind|ping|nudge|alert|"
-        r"notify|buzz|text|message|wake)\s+me(?:\s+up\b)?|remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
+        r"notify|buzz|text|message|wake)\s+me(?:\s+up\b)?|^\s*remember\s+me(?=\s+to\b)|"
+        r"remind\s+(?:us|the\s+team|everyone)|give\s+me\s+"
         r"a\s+(?:reminder|nudge|ping|shout)|let\s+me\s+know|" + ASK_REMINDER
-        + r"(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?"),
+        + r"(?:\s+in\b)?(?:\s+for\s+me\b)?)\b\s*:?(?:\s*to\b(?=\s+[a-z]))?"),
     "task.add": lazy(
         r"^\s*(?:(?:please\s+)?add\s+(?:a\s+|new\s+)?(?:task|todo|to-do|to\s+do)\s*(?:to\s+)?|"
-        r"new\s+(?:task|todo)|create\s+(?:a\s+)?task|task|todo(?!\s+list)|to-?do|i\s+(?:need|have|got)\s+"
+        r"new\s+(?:task|todo)|(?:create|make)\s+(?:a\s+|new\s+)?(?:task|todo)|task|todo(?!\s+list)|"
+        r"to-?do|to\s+do(?=\s*:)|i\s+need(?=\s+[a-z]+\s)(?!\s+to\b)|"
+        r"i\s+(?:need|have|got)\s+"
         r"to|(?:i\s+)?gotta|need\s+to|must|(?:don't|dont|do\s+not)\s+(?:let\s+me\s+)?forget"
         r"(?:\s+(?:to|about))?|remember\s+to|make\s+a\s+note\s+to|make\s+sure\s+(?:to|i)|note\s+to\s+self|i\s+should|"
         r"i\s+must|add|(?:put|stick|throw|pop)(?=.+\blist\b))\b\s*:?"),
@@ -58,8 +61,9 @@ _COMMANDS = {
         r"(?!" + BOOK_NOUN + r")book|block(?:\s+off|\s+out)?"
         r"|hold|reserve|pencil\s+in|put|add|create|make|set|plan|calendar)\b(?:\s+(?:an?\s+|new\s+)?"
         r"(?:event|calendar\s+event)\b\s*(?:for|called|:)?)?|^\s*(?:i\s+have|i've\s+got|i\s+got|"
-        r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:my|the|our)"
-        r"\s+(?:calendar|schedule|diary)\b"),
+        r"we\s+have|there\s+is|there's)\b|\b(?:on|to|in|into)\s+(?:(?:my|the|our)\s+)?"
+        r"(?:calendar|schedule|diary)\b\s*:?|[.!]?\s*(?:please\s+)?(?:put|add|pop|enter)\s+"
+        r"(?:it|this|that)\s+(?:in|on|into|to)\s+(?:my|the)\s+(?:calendar|diary|schedule)\b"),
 }
 _RESOURCE_FOR = lazy(r"^(?:book|reserve|block|hold)\b")
 
@@ -99,7 +103,9 @@ def title(s: Sentence, intent: str, durations: bool = False) -> str | None:
         # "book the conference room for a workshop": the event is what it is for.
         head, sep, tail = value.rpartition(" for ")
         # A number left before "for" ("hold friday 2-4 for prep") is kept so it can be doubted.
-        value = tidy(tail, filler=True) if sep and tail and not re.search(r"\d", head) else value
+        resource = not APPOINTMENT.search(head) or APPOINTMENT.search(tail)
+        booked = sep and tail and not re.search(r"\d", head) and resource
+        value = tidy(tail, filler=True) if booked else value  # "book a lesson for Ellie" stays
     return value or None
 
 
@@ -196,7 +202,11 @@ def _event_times(s: Sentence) -> tuple[datetime | None, datetime | None]:
     if not isinstance(moment, datetime):
         start = times.midnight(moment, s.ctx.tz)  # a whole-day event
         return start, times.midnight(moment + timedelta(days=1), s.ctx.tz)
-    end = s.when.end if s.repeat is None else None
+    end = s.when.end
+    if s.repeat is not None:  # the range was read for a day of its own: keep its length
+        point = s.when.point
+        length = end - point if end and isinstance(point, datetime) else None
+        end = times.elapsed(moment, length, s.ctx.tz) if length else None
     if end is None and s.when.duration:
         end = times.elapsed(moment, timedelta(minutes=s.when.duration), s.ctx.tz)
     return moment, end
@@ -226,7 +236,12 @@ def _free(s: Sentence) -> Slots:
     slots = _range(s)
     if s.when.duration:
         slots["duration_minutes"] = s.when.duration
+    elif found := _FREE_UNIT.search(s.mask, s.start):
+        slots["duration_minutes"] = 30 if found[1] else 60  # "my next free hour"
     return slots
+
+
+_FREE_UNIT = lazy(r"\bfree\s+(half\s+)?hour\b")
 
 
 def _send(s: Sentence) -> Slots:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from core.nlu import times
 from core.nlu.clock import CLOCK_RULES, resolve_hour
 from core.nlu.dates import DATE_RULES
-from core.nlu.holidays import HOLIDAY_RULES
+from core.nlu.holidays import HOLIDAY_RULES, occasion_day
 from core.nlu.lazy import lazy
 from core.nlu.lexicon import CITIES, CITY_RE, WD, WEEKDAYS, ZONES
 from core.nlu.pieces import Context, Piece, choose, scan
@@ -59,7 +59,8 @@ class When:
 def extract(norm: str, ctx: Context) -> When:
     """Find and resolve the temporal expressions in normalised text."""
     when = When([])
-    found = _absorb_weekdays(choose(scan(RULES, norm, ctx)), norm, ctx, when)
+    found = _day_names_as_names(
+        _absorb_weekdays(choose(scan(RULES, norm, ctx)), norm, ctx, when), norm)
     pieces = _merge_ranges(found, norm)
     when.pieces = pieces
     when.doubts.extend(p.doubt for p in pieces if p.doubt)
@@ -69,6 +70,25 @@ def extract(norm: str, ctx: Context) -> When:
     _resolve_point(when, pieces, norm, ctx)
     _resolve_range(when, pieces, ctx)
     return when
+
+
+def _day_names_as_names(pieces: list[Piece], norm: str) -> list[Piece]:
+    """"Sunday roast ... tomorrow at 1pm", "Friday Night Lights party fri 7pm": a day name
+    that runs into a title word is part of the title when another day says when."""
+    days = [p for p in pieces if p.kind == "date"]
+    if len(days) < 2:
+        return pieces
+    named = [p for p in days if _is_name(p, norm)]
+    if not named or len(named) == len(days):
+        return pieces
+    return [p for p in pieces if p not in named]
+
+
+def _is_name(piece: Piece, norm: str) -> bool:
+    head = norm[piece.start:piece.end].split()
+    after = _WORD_AFTER.match(norm, piece.end)
+    return bool(head and head[0] in WEEKDAYS and piece.hour is None and after
+                and after[1] not in _LINKS and not after[1].isdigit())
 
 
 def _weekday_in_words(pieces: list[Piece], norm: str) -> list[str]:
@@ -185,6 +205,9 @@ def _resolve_point(when: When, pieces: list[Piece], norm: str, ctx: Context) -> 
     pod = (day.pod if day else None) or (pod_piece.pod if pod_piece else None)
     when.day_given = day is not None or span is not None
     when_day = day.day if day else (span.due if span else None)
+    if not when.day_given and clock is not None:
+        when_day = occasion_day(norm, ctx.today)
+        when.day_given = when_day is not None
     if instant is not None and instant.instant is not None:
         when.point = instant.instant
         return
@@ -249,7 +272,7 @@ def _zone_name(spoken: str | None, norm: str) -> str | None:
     spoken = re.sub(r"\s+", " ", spoken)
     if spoken in ("my time", "local time"):
         return None
-    if spoken == "their time":
+    if spoken in ("their time", "her time", "his time"):
         city = CITY_RE.search(norm)
         return CITIES[city[1]] if city else None
     if spoken.endswith(" time") and spoken[:-5] in CITIES:

@@ -9,14 +9,18 @@ from core.nlu.lexicon import Text
 
 _LEAD_PREP = lazy(
     r"(?:\b(?:on|at|by|due|for|from|starting|until|till|before|around|between|during|"
-    r"due\s+on|due\s+by|no\s+later\s+than|sometime)\s*,?\s*)+$")
+    r"due\s+on|due\s+by|no\s+later\s+than|sometime|when\s+it's|when\s+it\s+is)\s*,?\s*)+$")
 _TRAIL = lazy(
     r"(?:[\s,;:.!?\-–—/@]|\b(?:on|at|by|due|for|from|in|to|starting|until|till|before|around|"
-    r"every|and|the|this|next|of|@|please|pls|plz|thanks|thx|asap|between|ok)\b)+$",
+    r"every|and|the|this|next|of|@|please|pls|plz|thanks|thx|asap|between|ok|lol|haha)\b)+$",
     re.IGNORECASE)
 _LEAD = lazy(r"^(?:[\s,;:.!?\-–—]|\b(?:and|then|please|pls|plz|ok|okay|so)\b)+",
                    re.IGNORECASE)
-_FILLER = lazy(r"^(?:to|about|that|of|re|regarding|for|with)\b\s*:?\s*", re.IGNORECASE)
+_FILLER = lazy(r"^(?:(?:to|about|abt|that|of|re|regarding|for|with)\b\s*:?|(?:a|an)\s(?=\w+\s))\s*",
+               re.IGNORECASE)
+# Emoji and pictographs (with their joiners and variation selectors) say nothing a title needs.
+_PICTOGRAPHS = lazy("[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\u3030\u303d"
+                    "\U0001f000-\U0001faff\u200d\ufe0e\ufe0f]+")
 QUOTED = lazy(r"(?<![\w'])(['\"‘“])(.+?)(['\"’”])(?![\w])")
 
 
@@ -63,6 +67,8 @@ def tidy(title: str, filler: bool = False) -> str:
         if filler:
             title = _FILLER.sub("", title).strip()
     title = re.sub(r"\s+([,;:.!?])", r"\1", title)
+    if _PICTOGRAPHS.search(title):
+        title = tidy(" ".join(_PICTOGRAPHS.sub(" ", title).split()), filler)
     return unquote(title)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -15,7 +16,7 @@ from core.db import Database
 from core.errors import Invalid, NotFound
 from core.models import Event, EventException
 from core.ports import Clock
-from core.services import journal, occurrences
+from core.services import journal, linked_calendars, occurrences, outbox
 from core.services.users import user_timezone
 from core.services.views import EventView, FreeSlot
 from core.timeutil import add_elapsed, day_bounds, localize, zone
@@ -53,6 +54,7 @@ class NewEvent:
     recurrence: str | None = None
     notes: str = ""
     uid: str | None = None
+    calendar: str | None = None  # a linked calendar's name or id; None: the default one
 
 
 @dataclass(frozen=True)
@@ -62,22 +64,52 @@ class Workday:
 
 
 class CalendarService:
-    def __init__(self, db: Database, clock: Clock, workday: Workday | None = None) -> None:
+    """Events of every calendar. A change to a linked calendar's event is queued in the
+    outbox in the same transaction; `after_write` then hears the connection's id (to send it
+    soon). New events go to `NewEvent.calendar`, else `default_calendar`, else stay local."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        workday: Workday | None = None,
+        default_calendar: str | None = None,
+        after_write: Callable[[int], None] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.workday = workday or Workday()
+        self.default_calendar = default_calendar
+        self.after_write = after_write
 
     def add(self, user_id: int, new: NewEvent) -> EventView:
         with self.db.transaction() as session:
             tz = user_timezone(session, user_id)
             event = self._insert(session, user_id, new, tz)
             journal.record(session, user_id, ENTITY, event.id, "add", after=journal.snapshot(event))
-            return _view(event, event.start_at, event.end_at)
+            sent_by = outbox.record(session, event, "create", self.clock.now())
+            shown = _view(event, event.start_at, event.end_at)
+        self._written(sent_by)
+        return shown
+
+    def calendars(self, user_id: int) -> list[linked_calendars.CalendarView]:
+        """Every calendar of the user, local and linked, with the default marked."""
+        with self.db.transaction() as session:
+            return linked_calendars.views(session, user_id, self.default_calendar)
+
+    def _written(self, connection_id: int | None) -> None:
+        if connection_id is not None and self.after_write is not None:
+            try:
+                self.after_write(connection_id)
+            except Exception:  # the write waits in the outbox; the next sync sends it
+                log.warning("could not schedule sending to connection %s", connection_id)
 
     def _insert(self, session: Session, user_id: int, new: NewEvent, tz: str) -> Event:
         _check(new, tz)
+        calendar = linked_calendars.find(session, user_id, new.calendar or self.default_calendar)
         event = Event(
             user_id=user_id,
+            calendar_id=calendar.id if calendar else None,
             uid=new.uid or f"{uuid.uuid4()}@aurelius",
             title=new.title.strip(),
             start_at=new.start,
@@ -165,7 +197,10 @@ class CalendarService:
             journal.record(
                 session, user_id, ENTITY, event.id, "edit", before, journal.snapshot(event)
             )
-            return _view(event, event.start_at, event.end_at)
+            sent_by = outbox.record(session, event, "update", self.clock.now())
+            shown = _view(event, event.start_at, event.end_at)
+        self._written(sent_by)
+        return shown
 
     def remove(self, user_id: int, event_id: int, occurrence: datetime | None = None) -> str:
         """Delete an event, or cancel one occurrence of a repeating event."""
@@ -175,16 +210,14 @@ class CalendarService:
                 journal.record(
                     session, user_id, ENTITY, event.id, "remove", journal.snapshot(event)
                 )
+                sent_by = outbox.record(session, event, "delete", self.clock.now())
                 session.delete(event)
-                return f"Deleted event #{event_id} {event.title!r}."
-            original = _occurrence_start(session, event, occurrence)
-            change = _change_for(session, event, original)
-            if change.cancelled:
-                raise Invalid(
-                    f"The occurrence of {event.title!r} on {original.date()} is already cancelled."
-                )
-            change.cancelled, change.new_start, change.new_end = True, None, None
-            return f"Cancelled the occurrence of {event.title!r} on {original.date()}."
+                said = f"Deleted event #{event_id} {event.title!r}."
+            else:
+                said = _cancel(session, event, occurrence)
+                sent_by = outbox.record(session, event, "update", self.clock.now())
+        self._written(sent_by)
+        return said
 
     def move(
         self, user_id: int, event_id: int, occurrence: datetime | None, new_start: datetime
@@ -199,11 +232,26 @@ class CalendarService:
                 journal.record(
                     session, user_id, ENTITY, event.id, "move", before, journal.snapshot(event)
                 )
-                return _view(event, event.start_at, event.end_at)
-            original = _occurrence_start(session, event, occurrence)
-            change = _change_for(session, event, original)
-            change.new_start, change.new_end = new_start, add_elapsed(new_start, length)
-            return _view(event, new_start, add_elapsed(new_start, length), moved=True)
+                shown = _view(event, event.start_at, event.end_at)
+            else:
+                original = _occurrence_start(session, event, occurrence)
+                change = _change_for(session, event, original)
+                change.new_start, change.new_end = new_start, add_elapsed(new_start, length)
+                shown = _view(event, new_start, add_elapsed(new_start, length), moved=True)
+            sent_by = outbox.record(session, event, "update", self.clock.now())
+        self._written(sent_by)
+        return shown
+
+
+def _cancel(session: Session, event: Event, occurrence: datetime) -> str:
+    original = _occurrence_start(session, event, occurrence)
+    change = _change_for(session, event, original)
+    if change.cancelled:
+        raise Invalid(
+            f"The occurrence of {event.title!r} on {original.date()} is already cancelled."
+        )
+    change.cancelled, change.new_start, change.new_end = True, None, None
+    return f"Cancelled the occurrence of {event.title!r} on {original.date()}."
 
 
 def _candidates(session: Session, user_id: int, start: datetime, end: datetime) -> list[Event]:

@@ -82,7 +82,9 @@ class Capture:
             notes=notes,
         )
 
-    def event(self, user_id: int, text: str, slots: Slots, tz: str) -> EventView:
+    def event(
+        self, user_id: int, text: str, slots: Slots, tz: str, calendar: str | None = None
+    ) -> EventView:
         start, end, all_day = event_times(slots, tz)
         return self.calendar.add(
             user_id,
@@ -94,6 +96,7 @@ class Capture:
                 location=slots.get("location"),
                 attendees=tuple(slots.get("attendees") or ()),
                 recurrence=slots.get("recurrence"),
+                calendar=calendar,
             ),
         )
 

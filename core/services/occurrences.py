@@ -142,6 +142,7 @@ def view(
         occurrence_moved=change is not None
         and change.new_start is not None
         and _shift(change) != timedelta(0),
+        calendar_id=event.calendar_id,
     )
 
 

@@ -69,6 +69,7 @@ class EventView(_Json):
     recurrence: str | None
     uid: str
     occurrence_moved: bool = False
+    calendar_id: int | None = None  # the linked calendar it mirrors; None: local
 
 
 @dataclass(frozen=True)

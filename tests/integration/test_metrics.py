@@ -163,3 +163,29 @@ def test_no_metric_has_a_label_that_could_name_a_person() -> None:
     assert labels.isdisjoint({"user", "user_id", "chat", "chat_id", "path", "email", "name"})
     assert all(name.endswith(("_total", "_seconds")) or CATALOGUE[name].kind == "gauge"
                for name in CATALOGUE)
+
+
+def test_calendar_syncs_count_by_provider_and_outcome_with_their_lag(
+        services: Services, user_id: int, clock: FixedClock) -> None:
+    from aurelius.workers import jobs, runtime
+    from core.models import Connection
+
+    with services.db.transaction() as session:
+        revoked = Connection(user_id=user_id, provider="google", account_id="sub-9",
+                             status="revoked", last_sync_at=NOW - timedelta(minutes=10))
+        session.add(revoked)
+        session.flush()
+        connection_id = revoked.id
+    runtime.use(services)
+    before = local()
+    try:
+        line = jobs.sync_connection(connection_id)
+    finally:
+        runtime.use(None)
+    after = local()
+    assert "revoked" in line
+    runs = "aurelius_sync_runs_total"
+    assert sample(after, runs, provider="google", outcome="error") - sample(
+        before, runs, provider="google", outcome="error") == 1
+    lag = "aurelius_sync_lag_seconds_sum"
+    assert sample(after, lag, provider="google") - sample(before, lag, provider="google") == 600

@@ -124,6 +124,7 @@ class ProviderStub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            wbufsize = -1  # one write per answer: small unbuffered writes meet delayed ACKs (40 ms)
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
@@ -157,3 +158,18 @@ def _send(handler: BaseHTTPRequestHandler, response: Response) -> None:
     handler.send_header("content-length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
+
+
+def losing_first_answer(method: str) -> Any:
+    """An httpx client whose first `method` request reaches the server but whose answer
+    never comes back (a connection reset): what a retried create must survive."""
+    import httpx
+
+    lost: list[bool] = []
+
+    def hook(response: httpx.Response) -> None:
+        if response.request.method == method and not lost:
+            lost.append(True)
+            raise httpx.ReadError("connection reset after the request was served")
+
+    return httpx.Client(event_hooks={"response": [hook]})

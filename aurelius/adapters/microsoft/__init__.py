@@ -1,0 +1,1 @@
+"""Microsoft 365 through Microsoft Graph v1.0: Outlook calendars (`calendar.MicrosoftCalendar`)."""
