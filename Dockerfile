@@ -30,14 +30,14 @@ WORKDIR /src
 # code does not reinstall them (this layer is rebuilt only when pyproject.toml changes).
 COPY pyproject.toml ./
 # hadolint ignore=DL3013
-RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; extras = p.get('optional-dependencies', {}); reqs = p['dependencies'] + [r for e in ('postgres', 'redis', 'ai', 'bots', 'connect') for r in extras.get(e, [])]; print('\n'.join(r for r in reqs if not r.startswith(p['name'])))" \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; extras = p.get('optional-dependencies', {}); reqs = p['dependencies'] + [r for e in ('postgres', 'redis', 'ai', 'bots', 'connect', 'ops', 'sentry') for r in extras.get(e, [])]; print('\n'.join(r for r in reqs if not r.startswith(p['name'])))" \
         > /tmp/requirements.txt \
  && pip install -r /tmp/requirements.txt
 
 # Then the project itself (not editable: the final image has no source tree).
 COPY . .
 # hadolint ignore=DL3013
-RUN pip install ".[postgres,redis,ai,bots]" \
+RUN pip install ".[postgres,redis,ai,bots,ops,sentry]" \
  && aurelius --version
 
 # --- final: the venv on a clean base, run as an unprivileged user -----------------------------

@@ -17,7 +17,16 @@ from aurelius.settings import Settings, load_settings
 from core.ai.summaries import BriefSummarizer
 from core.db import Database
 from core.models import Connection
-from core.ports import Address, CalendarSource, Clock, EventBus, JobQueue, Notifier, TokenVault
+from core.ports import (
+    Address,
+    CalendarSource,
+    Clock,
+    EventBus,
+    JobQueue,
+    Metrics,
+    Notifier,
+    TokenVault,
+)
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
 from core.services.capture import Capture
@@ -57,6 +66,7 @@ class Services:
     credentials: Credentials
     connections: ConnectionService
     sync: CalendarSync
+    metrics: Metrics
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -79,12 +89,13 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         return overrides[name] if name in overrides else build()
 
     clock: Clock = part("clock", lambda: _clock(settings))
+    metrics: Metrics = part("metrics", _metrics)
     link = redis_link(settings)
     bus: EventBus = part("bus", lambda: _bus(link))
     db: Database = part("db", lambda: _database(settings))
     db.bus = bus  # changes are announced once committed
     tasks = part("tasks", lambda: TaskService(db, clock, _weights(settings)))
-    queue: JobQueue = part("queue", lambda: _queue(settings, link))
+    queue: JobQueue = part("queue", lambda: _queue(settings, link, metrics))
     calendar = part(
         "calendar",
         lambda: CalendarService(
@@ -92,7 +103,8 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         ),
     )
     reminders = part("reminders", lambda: ReminderService(db, clock))
-    ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders, link))
+    ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders, link,
+                                     metrics=metrics))
     briefings = part(
         "briefings",
         lambda: BriefingService(db, tasks, calendar, reminders, BriefSummarizer(ai.gateway)),
@@ -101,7 +113,8 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
     deliveries = part(
         "deliveries",
         lambda: DeliveryService(
-            db, clock, notifiers, _policy(settings), briefings.note, _default_channels(settings)
+            db, clock, notifiers, _policy(settings), briefings.note, _default_channels(settings),
+            metrics,
         ),
     )
     credentials = part("credentials", lambda: Credentials(db, _vault(settings)))
@@ -127,6 +140,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         credentials=credentials,
         connections=part("connections", lambda: ConnectionService(db, credentials)),
         sync=sync,
+        metrics=metrics,
     )
     built.append(services)
     return services
@@ -143,6 +157,12 @@ def _push_soon(queue: JobQueue) -> Callable[[int], None]:
     from aurelius.workers.jobs import PUSH
 
     return lambda connection_id: queue.enqueue(PUSH, connection_id, job_id=f"push-{connection_id}")
+
+
+def _metrics() -> Metrics:
+    from aurelius.adapters.prometheus_metrics import PrometheusMetrics
+
+    return PrometheusMetrics()  # loads prometheus_client only when something is measured
 
 
 def _vault(settings: Settings) -> TokenVault:
@@ -235,19 +255,19 @@ def _default_channels(settings: Settings) -> tuple[Address, ...]:
     return (Address("webhook"),) if settings.notify_webhook_url else (DEFAULT,)
 
 
-def _queue(settings: Settings, link: RedisLink | None) -> JobQueue:
+def _queue(settings: Settings, link: RedisLink | None, metrics: Metrics) -> JobQueue:
     if link:
         from aurelius.adapters.rq_queue import RQQueue
 
-        return RQQueue(link, lambda: _local_queue(settings))
-    return _local_queue(settings)
+        return RQQueue(link, lambda: _local_queue(settings, metrics), metrics)
+    return _local_queue(settings, metrics)
 
 
-def _local_queue(settings: Settings) -> JobQueue:
+def _local_queue(settings: Settings, metrics: Metrics) -> JobQueue:
     from aurelius.adapters.local_queue import InProcessQueue
     from aurelius.workers.jobs import record_failure
 
-    return InProcessQueue(settings.workers, on_failure=record_failure)
+    return InProcessQueue(settings.workers, on_failure=record_failure, metrics=metrics)
 
 
 def _bus(link: RedisLink | None) -> EventBus:

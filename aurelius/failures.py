@@ -24,6 +24,7 @@ EXTRAS = {
     "anthropic": "ai", "openai": "ai",
     "authlib": "connect", "httpx2": "connect", "cryptography": "connect",
     "psycopg": "postgres", "psycopg2": "postgres", "pgvector": "postgres",
+    "prometheus_client": "ops", "structlog": "ops", "sentry_sdk": "sentry",
 }
 OWN_PACKAGES = frozenset({"aurelius", "core", "cli", "bots", "migrations"})
 
@@ -35,6 +36,30 @@ def explain(error: BaseException) -> str | None:
         if line:
             return mask_credentials(line)
     return None
+
+
+def unexpected(error: BaseException, debug_variable: str) -> str:
+    """The line for a bug: a reference that is also on the error tracker's event and in the
+    log, so the report and the details meet."""
+    import logging
+
+    from aurelius import correlation, error_tracking
+
+    with correlation.bound(correlation.reference()) as reference:
+        if _logging():
+            logging.getLogger(__name__).error("unexpected error", exc_info=error)
+        error_tracking.report(error)
+    return (f"Unexpected {type(error).__name__} (reference {reference}); this is a bug in "
+            f"Aurelius. Run it again with {debug_variable}=1 to see the details, and report "
+            "them with the reference.")
+
+
+def _logging() -> bool:
+    """Only a process that set up its logs writes the traceback there (a one-off command
+    has no log, and Python's fallback would print the traceback on the terminal)."""
+    import logging
+
+    return bool(logging.getLogger().handlers)
 
 
 def missing_extra(module: str) -> str | None:

@@ -246,6 +246,30 @@ class Settings(BaseSettings):
     workers: check.AtLeastOne = 4
     """Worker threads of the embedded job queue (`aurelius run`)."""
 
+    metrics_port: check.Port | None = None
+    """Serve Prometheus metrics at `/metrics` on this port from `aurelius run`, `worker` and
+    `scheduler` (`aurelius serve` always has `/metrics`). Several processes share one view
+    through `PROMETHEUS_MULTIPROC_DIR` (see the README)."""
+
+    metrics_host: str = "127.0.0.1"
+    """Interface of the metrics port (`0.0.0.0` in a container, for the scraper)."""
+
+    log_format: Literal["json", "console"] = "console"
+    """`json`: one JSON object per line (production, log shippers); `console`: readable lines."""
+
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    """The least severe log level written by the long-running processes."""
+
+    sentry_dsn: SecretStr | None = None
+    """Report unhandled errors to Sentry (or a compatible service) at this DSN; needs the
+    `sentry` extra. Events carry no personal data and no secrets."""
+
+    environment: str = "production"
+    """The environment name error reports are tagged with (`production`, `staging`...)."""
+
+    doctor_min_free_mb: int = Field(default=500, ge=0)
+    """`aurelius doctor` warns when the data dir's disk has less free space than this (MB)."""
+
     urgency_due: check.Weight = 12.0
     """Urgency weight of due-date proximity (overdue by a week or more counts in full)."""
 
@@ -311,6 +335,11 @@ class Settings(BaseSettings):
 
     backup_keep_weekly: int = Field(default=4, ge=0, le=520)
     """...and the newest of each of this many last ISO weeks."""
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("plan")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aurelius import correlation
 from aurelius.bootstrap import Services
 from bots.access import RateLimiter
 from core.ai.assistant import Reply
@@ -145,10 +146,12 @@ class ChatDoor:
     def _guarded(self, who: Who, run: Callable[[], Reply]) -> Reply:
         if not self.limiter.allow(who.external_id):
             return Reply(SLOW_DOWN)
-        try:
-            return run()
-        except UserError as error:
-            return Reply(str(error))
+        # One correlation id per chat update: the webhook request's, or a fresh one (polling).
+        with correlation.bound(correlation.current()):
+            try:
+                return run()
+            except UserError as error:
+                return Reply(str(error))
 
     # --- answers --------------------------------------------------------------------------
 

@@ -11,24 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from pydantic import SecretStr
-
+from aurelius.logs import secret_values
 from aurelius.settings import Settings
-
-MASK = "***"
-MIN_SECRET = 4  # shorter values would mask ordinary words
+from core.redaction import mask_values
 
 
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret value configured, longest first (so a secret inside another goes too)."""
-    found = [value.get_secret_value() for _, value in settings if isinstance(value, SecretStr)]
-    return sorted((s for s in found if len(s) >= MIN_SECRET), key=len, reverse=True)
+    return secret_values(settings)
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
+    return mask_values(text, secrets)
 
 
 class ScrubSecrets(logging.Filter):

@@ -125,13 +125,12 @@ def group(help_text: str, *, add_by_default: bool = False) -> typer.Typer:
 
 
 def _report(error: Exception) -> None:
-    from aurelius.failures import explain
+    from aurelius.failures import explain, unexpected
 
     line = explain(error)
     if line is None and os.environ.get(DEBUG_VARIABLE):
         raise error
-    fail(line or f"Unexpected {type(error).__name__}; this is a bug in Aurelius. Run it "
-         f"again with {DEBUG_VARIABLE}=1 to see the details, and report them.")
+    fail(line or unexpected(error, DEBUG_VARIABLE))
 
 
 def _check_text(words: list[str]) -> None:

@@ -25,25 +25,26 @@ def _entry(path: str) -> Any:
     return getattr(import_module(module), name)
 
 
-def _log_progress() -> None:
-    """Show the bot starting and stopping; the bots silence request logs (they hold tokens)."""
-    import logging
+def _run_bot(entry: str, process: str) -> None:
+    """Logs show the bot starting and stopping (the bots silence request logs: they hold
+    tokens); errors go to the error tracker when one is set."""
+    from aurelius.observed import observed
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    services = context.services()
+    with observed(services, process):
+        _entry(entry)(services)
 
 
 @bot_app.command("telegram")
 def telegram() -> None:
     """Long polling: no public URL needed. Ctrl-C stops it."""
-    _log_progress()
-    _entry("bots.telegram.app:run_polling")(context.services())
+    _run_bot("bots.telegram.app:run_polling", "bot-telegram")
 
 
 @bot_app.command("slack")
 def slack() -> None:
     """Socket Mode: no public URL needed. Ctrl-C stops it."""
-    _log_progress()
-    _entry("bots.slack.app:run_socket_mode")(context.services())
+    _run_bot("bots.slack.app:run_socket_mode", "bot-slack")
 
 
 def serve(
@@ -55,9 +56,13 @@ def serve(
     """The webhook server: /healthz, /readyz, Slack events and the Telegram webhook."""
     import uvicorn
 
+    from aurelius.observed import start
+    from aurelius.settings import load_settings
+
     _check_can_listen(host, port)
-    uvicorn.run("bots.serve:create", factory=True, host=host, port=port,
-                log_level="info", access_log=False)  # access logs would show chat ids
+    start(load_settings(), "serve")  # uvicorn logs through it: log_config=None
+    uvicorn.run("bots.serve:create", factory=True, host=host, port=port, log_config=None,
+                access_log=False)  # access logs would show chat ids
 
 
 def _check_can_listen(host: str, port: int) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import context, render
 from cli.app import group
+
+if TYPE_CHECKING:
+    from aurelius.bootstrap import Services
 
 app = group("Background jobs: status of queues, workers, failures and deliveries.")
 
@@ -17,6 +20,14 @@ app = group("Background jobs: status of queues, workers, failures and deliveries
 def run() -> None:
     """Run everything in this process: scheduler and worker threads, no servers needed.
     It shows what it delivers next and when, and every delivery that failed."""
+    from aurelius.observed import observed
+
+    services = context.services()
+    with observed(services, "run"):
+        _run(services)
+
+
+def _run(services: Services) -> None:
     import sys
 
     from aurelius.warm.control import keep_warm
@@ -24,7 +35,6 @@ def run() -> None:
     from aurelius.workers.scheduler import Scheduler
     from aurelius.workers.watch import RunWatch, follow
 
-    services = context.services()
     keep_warm()
     if services.settings.redis_url:
         render.say("AURELIUS_REDIS_URL is set: jobs go to Redis; start `aurelius worker` too.")
@@ -56,18 +66,23 @@ def worker(
     simple: Annotated[bool, typer.Option(help="Run jobs in this process (no fork).")] = False,
 ) -> None:
     """An RQ worker on Redis (AURELIUS_REDIS_URL); run as many as you need."""
+    from aurelius.observed import observed
     from aurelius.workers.rq_worker import work
 
-    work(context.services(), burst=burst, simple=simple)
+    services = context.services()
+    with observed(services, "worker", forks=not simple):
+        work(services, burst=burst, simple=simple)
 
 
 def scheduler() -> None:
     """The scheduler for scale-out: only one copy leads at a time, the others stand by."""
+    from aurelius.observed import observed
     from aurelius.workers.scheduler import Scheduler
 
     services = context.services()
     render.say("Scheduler started; it leads while it holds the lease, else stands by.")
-    Scheduler(services).run(_stop_on_signals())
+    with observed(services, "scheduler"):
+        Scheduler(services).run(_stop_on_signals())
 
 
 @app.command("status")

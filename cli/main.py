@@ -26,6 +26,7 @@ from cli import (  # noqa: E402
     calendar,
     config,
     connections,
+    doctor,
     jobs,
     notify,
     parse,
@@ -78,6 +79,7 @@ app.add_typer(backup.app, name="backup")
 app.command("restore")(backup.restore)
 app.command("export")(portable.export)
 app.command("import")(portable.import_)
+app.command("doctor")(doctor.doctor)
 
 
 def _version(value: bool) -> None:

@@ -52,6 +52,30 @@ class JobQueue(Protocol):
     def enqueue(self, function: str, *args: Any, job_id: str | None = None) -> None: ...
 
 
+class Metrics(Protocol):
+    """Counters, histograms and gauges for operators. `name` is one of the adapter's
+    catalogue (`aurelius_..._total`, `..._seconds`); label values never identify a person."""
+
+    def count(self, name: str, amount: float = 1.0, **labels: str) -> None: ...
+
+    def observe(self, name: str, value: float, **labels: str) -> None: ...
+
+    def set(self, name: str, value: float, **labels: str) -> None: ...
+
+
+class NoMetrics:
+    """Measures nothing: where no metrics adapter is wired (unit tests, fakes)."""
+
+    def count(self, name: str, amount: float = 1.0, **labels: str) -> None:
+        return None
+
+    def observe(self, name: str, value: float, **labels: str) -> None:
+        return None
+
+    def set(self, name: str, value: float, **labels: str) -> None:
+        return None
+
+
 Handler = Callable[[str, dict[str, Any]], None]
 
 

@@ -1,5 +1,6 @@
 """Fixtures' building blocks for sign-in tests: the Google and Microsoft identity stand-ins
-(with their calendar APIs) on one loopback server each, and a browser that follows a consent link."""
+(with their calendar APIs) on one loopback server each, and a browser that follows a
+consent link."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from core.ai.ports import Cache, ChatModel, Embedder
 from core.ai.prompts import Preferences
 from core.ai.tools import Toolbox
 from core.db import Database
-from core.ports import Clock
+from core.ports import Clock, Metrics
 from core.services.calendars import CalendarService
 from core.services.reminders import ReminderService
 from core.services.tasks import TaskService
@@ -43,11 +43,12 @@ class AI:
 def build_ai(settings: Settings, db: Database, clock: Clock, tasks: TaskService,
              calendar: CalendarService, reminders: ReminderService,
              link: RedisLink | None = None,
-             providers: dict[str, ChatModel] | None = None) -> AI:
+             providers: dict[str, ChatModel] | None = None,
+             metrics: Metrics | None = None) -> AI:
     """`providers` replaces the ones made from settings (tests pass fakes); `link` is the
     shared Redis connection for the L2 cache."""
     config = ai_config(settings)
-    meter = Meter(db, clock, config)
+    meter = Meter(db, clock, config, metrics)
     cache = TieredCache(LRUCache(), _l2(link), config.cache_ttl_seconds)
     chosen = chat_models(settings) if providers is None else providers
     offline = OfflineChatModel(clock, settings.dayfirst)

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aurelius import correlation
+from core.ports import Metrics, NoMetrics
+
 log = logging.getLogger(__name__)
 RETRY_DELAYS = (1.0, 5.0, 30.0)
 Failure = Callable[[str, tuple[Any, ...], str], None]
@@ -31,7 +34,9 @@ class InProcessQueue:
         workers: int = 4,
         on_failure: Failure | None = None,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or NoMetrics()
         self.workers = workers
         self.on_failure = on_failure
         self.retry_delays = retry_delays
@@ -48,7 +53,8 @@ class InProcessQueue:
                     return  # the same work is already waiting
                 self._queued.add(job_id)
             self._outstanding += 1
-        self._jobs.put(Job(function, args, job_id))
+        self.metrics.count("aurelius_jobs_queued_total", kind=job_kind(function))
+        self._jobs.put(Job(function, args, job_id, request_id=correlation.current()))
 
     def start(self) -> None:
         for number in range(self.workers):
@@ -70,6 +76,10 @@ class InProcessQueue:
         with self._idle:
             return self._idle.wait_for(lambda: self._outstanding == 0, timeout)
 
+    def depth(self) -> float:
+        """Jobs waiting for a worker thread (the queue depth operators watch)."""
+        return float(self._jobs.qsize())
+
     def pending(self) -> int:
         with self._idle:
             return self._outstanding
@@ -80,7 +90,8 @@ class InProcessQueue:
                 with self._idle:
                     self._queued.discard(job.job_id)
             try:
-                resolve(job.function)(*job.args)
+                with correlation.bound(job.request_id):
+                    resolve(job.function)(*job.args)
             except Exception as error:  # a job's failure must not kill the worker thread
                 if self._retry(job, error):
                     continue
@@ -89,7 +100,7 @@ class InProcessQueue:
     def _retry(self, job: Job, error: Exception) -> bool:
         if job.attempt < len(self.retry_delays):
             log.warning("job %s%r failed (%s); retrying", job.function, job.args, error)
-            again = Job(job.function, job.args, job.job_id, job.attempt + 1)
+            again = Job(job.function, job.args, job.job_id, job.attempt + 1, job.request_id)
             threading.Timer(self.retry_delays[job.attempt], self._jobs.put, (again,)).start()
             return True
         log.error("job %s%r failed for good: %s", job.function, job.args, error)
@@ -109,3 +120,9 @@ class Job:
     args: tuple[Any, ...]
     job_id: str | None = None
     attempt: int = 0
+    request_id: str | None = None  # the correlation id of whatever enqueued it
+
+
+def job_kind(function: str) -> str:
+    """The label of a job in metrics and logs: its function's name (`tick`, `deliver`)."""
+    return function.rpartition(".")[2]

@@ -10,17 +10,21 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from aurelius import correlation
+from aurelius.adapters.local_queue import job_kind
 from aurelius.adapters.redis_link import RedisLink
-from core.ports import JobQueue
+from core.ports import JobQueue, Metrics, NoMetrics
 
 QUEUE = "aurelius"
 RETRY_INTERVALS = [1, 5, 30]
 
 
 class RQQueue:
-    def __init__(self, link: RedisLink, fallback: Callable[[], JobQueue]) -> None:
+    def __init__(self, link: RedisLink, fallback: Callable[[], JobQueue],
+                 metrics: Metrics | None = None) -> None:
         from rq import Queue
 
+        self.metrics = metrics or NoMetrics()
         self.link = link
         self.connection = link.client()
         self.queue = Queue(QUEUE, connection=self.connection)
@@ -33,6 +37,10 @@ class RQQueue:
             lambda _: self._enqueue(function, args, job_id),
             lambda: self.embedded().enqueue(function, *args, job_id=job_id),
         )
+
+    def depth(self) -> float | None:
+        """Jobs waiting in Redis; None while it cannot be reached."""
+        return self.link.call(lambda _: float(self.queue.count), lambda: None)
 
     def embedded(self) -> JobQueue:
         """The stand-in queue, started on first need."""
@@ -60,7 +68,9 @@ class RQQueue:
             job_id=job_id,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
             failure_ttl=7 * 24 * 3600,
+            meta={correlation.META_KEY: correlation.current()},
         )
+        self.metrics.count("aurelius_jobs_queued_total", kind=job_kind(function))
 
     def _waiting(self, job_id: str) -> bool:
         job = self.queue.fetch_job(job_id)

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from aurelius.bootstrap import Services
 from aurelius.server.bodies import Malformed, json_object, slack_payload, slack_replay_key
 from aurelius.server.limits import BodyLimit, ClientLimit, authenticated
+from aurelius.server.observe import Observe
 from aurelius.server.slack_signature import verify
 from core.services.links import LinkService
 
@@ -63,11 +64,13 @@ def create_app(services: Services, telegram: TelegramEndpoint | None = None,
     settings = services.settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(ClientLimit, per_minute=settings.unauthenticated_rate_per_minute)
+    app.add_middleware(Observe, metrics=services.metrics)  # outermost: sees every answer
     _health_routes(app, services)
     if settings.public_url:
         from aurelius.server.oauth import oauth_routes
 
         oauth_routes(app, services)
+    _metrics_route(app, services)
     if telegram is not None:
         _telegram_route(app, services, telegram)
     if slack is not None:
@@ -91,6 +94,22 @@ def _health_routes(app: FastAPI, services: Services) -> None:
         return JSONResponse({"status": "ok", "database": "up"})
 
 
+def _metrics_route(app: FastAPI, services: Services) -> None:
+    from aurelius.adapters.prometheus_metrics import exposition
+
+    depth = getattr(services.queue, "depth", None)
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        body, content_type = exposition(depth)
+        return Response(body, 200, media_type=content_type)
+
+
+def _refused(services: Services, source: str, error: str) -> JSONResponse:
+    services.metrics.count("aurelius_webhook_signature_failures_total", source=source)
+    return JSONResponse({"error": error}, 401)
+
+
 def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint) -> None:
     secret = services.settings.telegram_webhook_secret
     links = Seen(LinkService(services.db, services.clock))
@@ -99,7 +118,7 @@ def _telegram_route(app: FastAPI, services: Services, endpoint: TelegramEndpoint
         given = request.headers.get(TELEGRAM_SECRET_HEADER, "")
         if secret is None or not hmac.compare_digest(
                 given.encode(), secret.get_secret_value().encode()):
-            return JSONResponse({"error": "bad secret token"}, 401)
+            return _refused(services, "telegram", "bad secret token")
         authenticated(request)
         try:
             update = json_object(await request.body())
@@ -133,7 +152,7 @@ def _slack_routes(app: FastAPI, services: Services, endpoint: SlackEndpoint) -> 
         body = await request.body()
         headers = {key.lower(): value for key, value in request.headers.items()}
         if secret is None or not verify(secret.get_secret_value(), body, headers):
-            return JSONResponse({"error": "bad or stale signature"}, 401)
+            return _refused(services, "slack", "bad or stale signature")
         authenticated(request)
         try:
             payload = slack_payload(body, headers.get("content-type", ""))

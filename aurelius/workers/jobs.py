@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from aurelius import correlation
 from aurelius.workers import runtime
 
 TICK = "aurelius.workers.jobs.tick"
@@ -16,8 +21,46 @@ log = logging.getLogger(__name__)
 
 
 BATCH = 25  # deliveries per job: claimed and recorded together, sent side by side
+Result = TypeVar("Result")
 
 
+def job(run: Callable[..., Result]) -> Callable[..., Result]:
+    """A job function, measured and logged under the correlation id of what enqueued it."""
+    kind = run.__name__
+
+    @functools.wraps(run)
+    def measured(*args: Any, **options: Any) -> Result:
+        metrics = runtime.services().metrics
+        with correlation.bound(correlation.current() or _queued_by()):
+            metrics.count("aurelius_jobs_started_total", kind=kind)
+            started = time.monotonic()
+            try:
+                result = run(*args, **options)
+            except Exception:
+                metrics.count("aurelius_jobs_failed_total", kind=kind)
+                log.exception("job %s%r failed", kind, args)
+                raise
+            finally:
+                seconds = time.monotonic() - started
+                metrics.observe("aurelius_job_duration_seconds", seconds, kind=kind)
+            log.debug("job %s%r done in %.3f s", kind, args, seconds)
+            return result
+
+    return measured
+
+
+def _queued_by() -> str | None:
+    """Under an RQ worker: the correlation id the enqueuing process put in the job's meta."""
+    if "rq" not in sys.modules:
+        return None
+    from rq import get_current_job
+
+    current = get_current_job()
+    found = current.meta.get(correlation.META_KEY) if current else None
+    return found if isinstance(found, str) else None
+
+
+@job
 def tick() -> int:
     """Record what is due and queue delivery jobs for everything ready to send; queue the
     calendar syncs and pushes that are due."""
@@ -33,16 +76,39 @@ def tick() -> int:
     return len(ready)
 
 
+@job
 def deliver(*delivery_ids: int) -> dict[int, str]:
     return runtime.services().deliveries.send_batch(list(delivery_ids))
 
 
+@job
 def sync_connection(connection_id: int, full: bool = False) -> str:
     """Push a connection's pending writes and pull its calendars (a revoked grant or an
     outage is recorded on the connection, never raised)."""
-    return runtime.services().sync.sync_connection(connection_id, full).line()
+    services = runtime.services()
+    provider, lag = _staleness(services, connection_id)
+    report = services.sync.sync_connection(connection_id, full)
+    services.metrics.count("aurelius_sync_runs_total", provider=provider,
+                           outcome="error" if report.error else "ok")
+    if lag is not None:
+        services.metrics.observe("aurelius_sync_lag_seconds", lag, provider=provider)
+    return report.line()
 
 
+def _staleness(services: Any, connection_id: int) -> tuple[str, float | None]:
+    """The connection's provider, and how long ago it last synced (None: never, or gone)."""
+    from core.models import Connection
+
+    with services.db.transaction() as session:
+        found = session.get(Connection, connection_id)
+        if found is None:
+            return "unknown", None
+        last = found.last_sync_at
+        lag = (services.clock.now() - last).total_seconds() if last else None
+        return found.provider, lag
+
+
+@job
 def push_writes(connection_id: int) -> int:
     """Send the connection's due outbox rows (the rest wait, backing off)."""
     return runtime.services().sync.push_pending(connection_id)

@@ -41,6 +41,7 @@ class Scheduler:
         if leading != self.leading:
             log.info("scheduler %s is %s", self.holder, "leading" if leading else "standing by")
             self.leading = leading
+        self.services.metrics.set("aurelius_scheduler_leader", float(leading))
         if leading:
             self.services.queue.enqueue(TICK, job_id="tick")
             self._ask_for_backup()
@@ -76,6 +77,7 @@ class Scheduler:
         finally:
             scheduler.shutdown(wait=True)
             leases.release(self.services.db, LEASE, self.holder)
+            self.services.metrics.set("aurelius_scheduler_leader", 0.0)
 
     def _safe_fire(self) -> None:
         """One line when ticks start failing and one when they recover, never a loop of

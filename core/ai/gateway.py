@@ -117,12 +117,14 @@ class Gateway:
                 result = self._invoke(ref, call, on_text)
             except ProviderUnavailable:
                 breaker.failed()
+                self._breaker_state(ref.provider)
                 self._meter(call, chosen.tier, ref.provider, ref.model, Usage(), started, ERROR)
                 continue
             except ConfigError:
                 self._meter(call, chosen.tier, ref.provider, ref.model, Usage(), started, ERROR)
                 raise
             breaker.succeeded()
+            self._breaker_state(ref.provider)
             spent = self._meter(call, chosen.tier, ref.provider, result.model or ref.model,
                                 result.usage, started, OK, call.data_kinds)
             return Answer(result, ref.provider, result.model or ref.model, chosen.tier,
@@ -130,6 +132,12 @@ class Gateway:
         late = self._left(call) <= 0
         notice = TOO_SLOW.format(seconds=self.config.turn_seconds) if late else ALL_DOWN
         return self._offline(call, Route(OFFLINE, (*chosen.notices, notice)), on_text)
+
+    def _breaker_state(self, provider: str) -> None:
+        """1 while the provider's breaker is open (calls skip it), else 0."""
+        state = self.breakers[provider].state
+        self.meter.metrics.set("aurelius_ai_breaker_open", float(state == "open"),
+                               provider=provider)
 
     def _left(self, call: GatewayCall) -> float:
         return (call.deadline or 0.0) - self.monotonic()

@@ -12,7 +12,7 @@ from core.ai.config import OFFLINE, AIConfig
 from core.ai.types import Usage
 from core.db import Database
 from core.models.ai import EgressRecord, UsageRecord
-from core.ports import Clock
+from core.ports import Clock, Metrics, NoMetrics
 
 OK, CACHED, ERROR, REFUSED = "ok", "cached", "error", "refused"
 
@@ -44,8 +44,10 @@ def month_start(now: datetime) -> datetime:
 
 
 class Meter:
-    def __init__(self, db: Database, clock: Clock, config: AIConfig) -> None:
+    def __init__(self, db: Database, clock: Clock, config: AIConfig,
+                 metrics: Metrics | None = None) -> None:
         self.db, self.clock, self.config = db, clock, config
+        self.metrics = metrics or NoMetrics()
 
     def record(self, entry: Metered) -> UsageRecord:
         """Write the usage record (and the egress entry for remote calls) in one transaction."""
@@ -67,7 +69,24 @@ class Meter:
                     user_id=entry.user_id, created_at=now, provider=entry.provider,
                     model=entry.model, data_kinds=sorted(entry.data_kinds),
                 ))
+        self._measure(entry, cost)
         return record
+
+    def _measure(self, entry: Metered, cost: float) -> None:
+        """Operators' view of the same call: by model and use case, never by user."""
+        model, use_case, usage = entry.model or "unknown", entry.use_case, entry.usage
+        self.metrics.count("aurelius_ai_requests_total", model=model, use_case=use_case,
+                           provider=entry.provider, outcome=entry.outcome)
+        self.metrics.observe("aurelius_ai_request_duration_seconds", entry.latency_ms / 1000,
+                             provider=entry.provider)
+        for direction, tokens in (("input", usage.input_tokens), ("output", usage.output_tokens)):
+            self.metrics.count("aurelius_ai_tokens_total", tokens, model=model,
+                               use_case=use_case, direction=direction)
+        self.metrics.count("aurelius_ai_cost_usd_total", cost, model=model, use_case=use_case)
+        if entry.outcome == CACHED:
+            self.metrics.count("aurelius_ai_cache_hits_total", use_case=entry.use_case)
+        if entry.outcome == ERROR:
+            self.metrics.count("aurelius_ai_provider_errors_total", provider=entry.provider)
 
     def standing(self, user_id: int) -> Standing:
         """Requests today and in the last minute, and spend this month, in one query.

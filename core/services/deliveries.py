@@ -33,7 +33,7 @@ from core.errors import DeliveryUncertain, NotFound
 from core.models import Delivery, Reminder, User
 from core.models import delivery as states
 from core.models.reminder import ACKNOWLEDGED, SCHEDULED, SENT
-from core.ports import Address, Clock, Note, Notifier
+from core.ports import Address, Clock, Metrics, NoMetrics, Note, Notifier
 from core.services import delivery_rows as rows_
 from core.services.channels import DEFAULT, quiet_until
 from core.timeutil import format_when
@@ -75,7 +75,9 @@ class DeliveryService:
         policy: DeliveryPolicy | None = None,
         brief: BriefText | None = None,
         defaults: tuple[Address, ...] = (DEFAULT,),
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics or NoMetrics()
         self.db = db
         self.clock = clock
         self.notifiers = notifiers
@@ -252,6 +254,8 @@ class DeliveryService:
         for delivery_id, error in errors.items():
             if error is not None:
                 outcome[delivery_id] = self._failed(delivery_id, error)
+        for state in outcome.values():
+            self.metrics.count("aurelius_deliveries_total", state=state)
         return outcome
 
     def _deliver(self, claimed: tuple[Address, Note]) -> Exception | None:
@@ -353,14 +357,19 @@ class DeliveryService:
         if not delivery_ids:
             return {}
         with self.db.transaction() as session:
-            done = session.scalars(
+            now = self.clock.now()
+            sent = session.execute(
                 update(Delivery)
                 .where(Delivery.id.in_(delivery_ids), Delivery.state == states.SENDING)
-                .values(state=states.SENT, sent_at=self.clock.now())
-                .returning(Delivery.id)
+                .values(state=states.SENT, sent_at=now)
+                .returning(Delivery.id, Delivery.occurrence_at)
             ).all()
+        done = {row.id for row in sent}
+        for row in sent:  # how long after the moment it was meant for it went out
+            lateness = (now - row.occurrence_at).total_seconds()
+            self.metrics.observe("aurelius_delivery_lateness_seconds", max(lateness, 0.0))
         # A delivery acknowledged while it was being sent keeps that state.
-        return {i: (states.SENT if i in set(done) else states.ACKNOWLEDGED) for i in delivery_ids}
+        return {i: (states.SENT if i in done else states.ACKNOWLEDGED) for i in delivery_ids}
 
     # --- acknowledging ----------------------------------------------------------------------
 

@@ -29,6 +29,13 @@ class AnthropicStub(StubServer):
             send_json(handler, 200, message)
 
 
+    def models_page(self) -> dict[str, Any]:
+        model = {"type": "model", "id": "claude-stub", "display_name": "Claude Stub",
+                 "created_at": "2026-01-01T00:00:00Z"}
+        return {"data": [model], "has_more": False, "first_id": "claude-stub",
+                "last_id": "claude-stub"}
+
+
 def _message(reply: Scripted, model: str, number: int) -> dict[str, Any]:
     content: list[dict[str, Any]] = []
     if reply.text:

@@ -33,6 +33,11 @@ class OpenAIStub(StubServer):
             send_json(handler, 200, _completion(reply, body["model"], len(self.requests)))
 
 
+    def models_page(self) -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": "gpt-stub", "object": "model",
+                                            "created": 1767225600, "owned_by": "stub"}]}
+
+
 def vector(text: str) -> list[float]:
     """A deterministic toy embedding, so tests can predict it."""
     return [float((len(text) * (i + 1)) % 7) for i in range(DIMENSIONS)]

@@ -70,6 +70,20 @@ class StubServer:
     def respond(self, handler: BaseHTTPRequestHandler, path: str, body: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def models_page(self) -> dict[str, Any]:
+        """The vendor's answer to `GET /v1/models` (what `aurelius doctor` asks)."""
+        raise NotImplementedError
+
+    def respond_get(self, handler: BaseHTTPRequestHandler, path: str) -> None:
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        reply = self.next_reply(path, {}, headers)
+        if reply.status != 200:
+            error = {"type": "error", "error": {"type": "authentication_error",
+                                                "message": "scripted"}}
+            send_json(handler, reply.status, error)
+            return
+        send_json(handler, 200, self.models_page())
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
 
@@ -78,6 +92,9 @@ class StubServer:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 stub.respond(self, self.path, body)
+
+            def do_GET(self) -> None:
+                stub.respond_get(self, self.path)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
