@@ -21,9 +21,11 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.stubs.server import Loopback
 
 
 @dataclass
@@ -66,19 +68,13 @@ class _Fault:
     times: int
 
 
-class ProviderStub:
+class ProviderStub(Loopback):
     def __init__(self) -> None:
         self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self.faults: list[_Fault] = []
         self.log: list[tuple[str, str]] = []
         self.lock = threading.RLock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._listen(self._handler())
 
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         """`pattern` is a regular expression matched against the whole path (no query)."""
@@ -94,14 +90,6 @@ class ProviderStub:
     def count(self, method: str | None = None, pattern: str = "") -> int:
         found = re.compile(pattern)
         return sum(1 for m, p in self.log if (method in (None, m)) and found.search(p))
-
-    def start(self) -> ProviderStub:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def dispatch(self, request: Request) -> Response:
         with self.lock:

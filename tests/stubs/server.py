@@ -11,7 +11,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -28,20 +28,34 @@ class Scripted:
     raw: str | None = None  # a 200 with this body instead of a reply (a proxy's page, bad JSON)
 
 
-class StubServer:
+class Loopback:
+    """An HTTP server on 127.0.0.1 (ephemeral port) answering from a daemon thread."""
+
+    def _listen(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class StubServer(Loopback):
     def __init__(self) -> None:
         self.script: deque[Scripted] = deque()
         self.default = Scripted(text="stub reply")
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._listen(self._handler())
 
     @property
     def calls(self) -> int:
@@ -52,14 +66,6 @@ class StubServer:
 
     def fail(self, status: int, times: int = 1) -> None:
         self.enqueue(*(Scripted(status=status) for _ in range(times)))
-
-    def start(self) -> StubServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def next_reply(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> Scripted:
         with self.lock:
