@@ -37,6 +37,7 @@ from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
 from core.services.reminders import ReminderService
 from core.services.sync import CalendarSync
+from core.services.sync_notes import ConflictNotes
 from core.services.tasks import TaskService
 from core.services.urgency import UrgencyCoefficients
 from core.services.users import UserService
@@ -119,7 +120,10 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
     )
     credentials = part("credentials", lambda: Credentials(db, _vault(settings)))
     built: list[Services] = []  # the sources need the finished Services (OAuth tokens)
-    sync = part("sync", lambda: CalendarSync(db, clock, lambda c: _source(built[0], c)))
+    sync = part("sync", lambda: CalendarSync(
+        db, clock, lambda c: _source(built[0], c),
+        ConflictNotes(db, clock, _default_channels(settings)),
+    ))
     services = Services(
         settings=settings,
         db=db,

@@ -3,12 +3,14 @@ time in the right zone, write-through with conflicts, read-only calendars, defau
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import Run, as_json
 from tests.stubs.provider import ProviderStub
@@ -185,7 +187,7 @@ def test_a_read_only_calendar_refuses_writes(run: Run, linked: DavUser) -> None:
 
 
 def test_a_change_behind_aureliuss_back_wins_and_the_person_is_told(
-    run: Run, linked: DavUser
+    run: Run, linked: DavUser, database_url: str
 ) -> None:
     events = as_json(run("cal", "agenda", "--week", "--json"))
     assert isinstance(events, list)
@@ -197,6 +199,13 @@ def test_a_change_behind_aureliuss_back_wins_and_the_person_is_told(
     titles = [e["title"] for e in week(run)]
     assert "Offsite (Room 4)" in titles and "Offsite moved online" not in titles
     assert "Offsite (Room 4)" in linked.hrefs()[href]
+    # Told on their channel too, so a change pushed by a background job is not lost silently.
+    with create_engine(database_url).connect() as connection:
+        notes = connection.execute(
+            text("SELECT payload FROM deliveries WHERE kind = 'conflict'")
+        ).scalars().all()
+    bodies = [(n if isinstance(n, dict) else json.loads(n))["body"] for n in notes]
+    assert len(bodies) == 1 and "your change was not sent" in bodies[0]
 
 
 def test_incremental_sync_brings_changes_and_deletions(run: Run, linked: DavUser) -> None:
