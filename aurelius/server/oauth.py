@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aurelius.bootstrap import Services
 from aurelius.failures import explain
+from aurelius.workers.jobs import SYNC
 
 PROVIDERS = ("google", "microsoft")
 
@@ -38,6 +39,8 @@ def oauth_routes(app: FastAPI, services: Services) -> None:
             linked = complete(services, provider, dict(request.query_params))
         except Exception as error:
             return _failed(error)
+        # Its calendars arrive right after linking, as with `aurelius connect`.
+        services.queue.enqueue(SYNC, linked.connection_id, job_id=f"sync-{linked.connection_id}")
         return _page(f"Connected {linked.account} to Aurelius. You can close this tab.")
 
     app.add_api_route("/oauth/{provider}/start", start, methods=["GET"])
