@@ -11,9 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from aurelius.adapters.local_queue import InProcessQueue
 from aurelius.adapters.telegram_notifier import TelegramNotifier
 from aurelius.bootstrap import Services
 from aurelius.server.app import create_app
+from aurelius.workers.jobs import SYNC
 from bots.door import ChatDoor, Who
 from bots.render import slack_reply
 from core.models import Identity
@@ -36,6 +38,12 @@ def _point_at(services: Services, found: Stand) -> Services:
         f"{key}_client_secret": SecretStr(found.state.client_secret)})
 
 
+def _queued(services: Services) -> set[str]:
+    """Functions waiting in the (not started) embedded queue."""
+    assert isinstance(services.queue, InProcessQueue)
+    return {job.function for job in list(services.queue._jobs.queue) if job}
+
+
 def _link_button(stub: TelegramStub) -> str:
     markup = json.loads(stub.last("sendMessage").get("reply_markup") or "{}")
     [[button]] = markup["inline_keyboard"]
@@ -56,8 +64,10 @@ def test_telegram_connect_links_the_account_and_confirms_in_the_chat(
     assert start.status_code == 302 and start.headers["location"].startswith(provider.stub.url)
     back = consent(start.headers["location"])
     assert back.startswith(f"{PUBLIC}/oauth/{provider.name}/callback?")
+    queued = _queued(services)
     done = client.get(back.removeprefix(PUBLIC))
     assert done.status_code == 200 and "Connected ada@example.com" in done.text
+    assert _queued(services) - queued == {SYNC}  # its calendars are fetched next
     assert "Linked ada@example.com" in telegram_stub.texts()[-1]
     with services.db.transaction() as session:
         user = session.query(Identity).filter_by(channel="telegram").one().user_id
