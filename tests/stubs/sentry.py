@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.stubs.server import Loopback
 
-class SentryStub:
+
+class SentryStub(Loopback):
     def __init__(self) -> None:
         self.envelopes: list[bytes] = []
         stub = self
@@ -32,20 +33,17 @@ class SentryStub:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._listen(Handler)
 
     @property
     def dsn(self) -> str:
         return f"http://publickey@127.0.0.1:{self._server.server_address[1]}/1"
 
     def __enter__(self) -> SentryStub:
-        self._thread.start()
-        return self
+        return self.start()
 
     def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.stop()
 
     def events(self) -> list[dict[str, Any]]:
         """The error events: envelope items of type `event` (a header line, then the item)."""

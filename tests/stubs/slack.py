@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.stubs.server import send_json
+from tests.stubs.server import Loopback, send_json
 
 
-class SlackStub:
+class SlackStub(Loopback):
     def __init__(self, token: str = "xoxb-test") -> None:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -23,21 +23,11 @@ class SlackStub:
         self.socket_url: str | None = None  # what apps.connections.open hands out
         self.lock = threading.Lock()
         self._ts = 1773129600.0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._listen(self._handler())
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/api/"
-
-    def start(self) -> SlackStub:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return f"{self.url}/api/"
 
     def methods(self) -> list[str]:
         return [method for method, _ in self.calls]

@@ -10,11 +10,11 @@ import json
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.stubs.server import send_json
+from tests.stubs.server import Loopback, send_json
 
 BOT = {"id": 4242, "is_bot": True, "first_name": "Aurelius", "username": "aurelius_bot",
        "can_join_groups": True, "can_read_all_group_messages": False,
@@ -22,7 +22,7 @@ BOT = {"id": 4242, "is_bot": True, "first_name": "Aurelius", "username": "aureli
        "has_main_web_app": False}
 
 
-class TelegramStub:
+class TelegramStub(Loopback):
     def __init__(self, token: str = "123:TEST") -> None:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -31,25 +31,11 @@ class TelegramStub:
         self.lock = threading.Lock()
         self.sent = threading.Event()
         self._next_id = 100
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._listen(self._handler())
 
     @property
     def base_url(self) -> str:
         return f"{self.url}/bot"
-
-    def start(self) -> TelegramStub:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def methods(self) -> list[str]:
         return [method for method, _ in self.calls]
