@@ -130,6 +130,23 @@ def escalated(
     )
 
 
+def note_first_channel(
+    session: Session,
+    kind: str,
+    key: str,
+    user_id: int,
+    now: datetime,
+    title: str,
+    body: str,
+    defaults: tuple[Address, ...],
+) -> None:
+    """One note for the person on their first channel; `key` (plus the channel) makes it
+    once only."""
+    first = addresses(session, user_id, defaults)[0]
+    row = for_user(kind, f"{key}:{channel_key(first)}", user_id, now, first, title, body)
+    add_new(session, [row])
+
+
 def add_new(session: Session, rows: Iterable[Delivery]) -> int:
     """Add the rows whose key is not stored yet; returns how many were added.
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core.models import Connection
 from core.ports import Address
 from core.services import delivery_rows as rows_
-from core.services.channels import DEFAULT, addresses
+from core.services.channels import DEFAULT
 
 LABELS = {"google": "Google", "microsoft": "Microsoft", "caldav": "CalDAV"}
 
@@ -27,11 +27,11 @@ def mark_needs_reauth(
     if connection.reauth_notified_at is not None:
         return
     connection.reauth_notified_at = now
-    first = addresses(session, connection.user_id, defaults)[0]
-    key = f"reauth:{connection.id}:{now.isoformat()}:{rows_.channel_key(first)}"
-    rows_.add_new(session, [rows_.for_user(
-        "reauth", key, connection.user_id, now, first, *reconnect_note(connection)
-    )])
+    key = f"reauth:{connection.id}:{now.isoformat()}"
+    title, body = reconnect_note(connection)
+    rows_.note_first_channel(
+        session, "reauth", key, connection.user_id, now, title, body, defaults
+    )
 
 
 def reconnect_note(connection: Connection) -> tuple[str, str]:

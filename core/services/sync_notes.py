@@ -8,7 +8,7 @@ import hashlib
 from core.db import Database
 from core.ports import Address, Clock
 from core.services import delivery_rows as rows_
-from core.services.channels import DEFAULT, addresses
+from core.services.channels import DEFAULT
 
 
 class ConflictNotes:
@@ -19,8 +19,7 @@ class ConflictNotes:
         now = self.clock.now()
         digest = hashlib.sha256(message.encode()).hexdigest()[:16]
         with self.db.transaction() as session:
-            first = addresses(session, user_id, self.defaults)[0]
-            key = f"sync-conflict:{user_id}:{now.isoformat()}:{digest}"
-            row = rows_.for_user("conflict", key, user_id, now, first,
-                                 "A calendar change was not sent", message)
-            rows_.add_new(session, [row])
+            rows_.note_first_channel(
+                session, "conflict", f"sync-conflict:{user_id}:{now.isoformat()}:{digest}",
+                user_id, now, "A calendar change was not sent", message, self.defaults,
+            )
