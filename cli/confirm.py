@@ -32,16 +32,9 @@ def ask(found: list[str], question: Callable[[], str], yes: bool) -> None:
     """Ask `question()` when there are doubts; a 'no' (or no answer) adds nothing, exit 1."""
     if not found or yes:
         return
-    from core.errors import UserError
-
     render.say(f"Not sure I read that right ({'; '.join(found)}).")
-    try:
-        accepted = typer.confirm(question(), default=False)
-    except typer.Abort:  # no answer (end of input): a script that did not say --yes
-        accepted = False
-    if not accepted:
-        raise UserError("Nothing added. Rephrase it, give the time with an option "
-                        "(e.g. --at '2026-12-01 10:00'), or add --yes to accept that reading.")
+    proceed(question(), False, "Nothing added. Rephrase it, give the time with an option "
+            "(e.g. --at '2026-12-01 10:00'), or add --yes to accept that reading.")
 
 
 def title(text: str, slots: dict[str, Any]) -> str:
@@ -53,14 +46,15 @@ def moment(value: Any) -> str:
 
 
 def proceed(question: str, yes: bool, refusal: str) -> None:
-    """Ask before a step that replaces data; 'no', no answer or no terminal stops it (exit 1)."""
+    """Ask before a step that adds or replaces data; 'no', or no answer (a script that did not
+    say --yes) stops it with `refusal` (exit 1)."""
     if yes:
         return
     from core.errors import UserError
 
     try:
         accepted = typer.confirm(question, default=False)
-    except typer.Abort:
+    except typer.Abort:  # end of input
         accepted = False
     if not accepted:
         raise UserError(refusal)

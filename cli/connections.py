@@ -16,6 +16,7 @@ import typer
 
 from cli import context, render
 from cli.app import fail, group
+from cli.confirm import proceed
 from cli.connect import app as connect_app
 
 keys_app = group("The token vault's keys: make a new one, re-seal every secret with it.")
@@ -101,18 +102,10 @@ def disconnect(
     if view is None:
         fail(f"No connection #{connection_id}. See `aurelius connections`.")
         return
-    if not yes and not _confirmed(f"Disconnect {view.provider} account {view.account} and "
-                                  "delete the events mirrored from it?"):
-        fail("Nothing was disconnected.")
+    proceed(f"Disconnect {view.provider} account {view.account} and delete the events "
+            "mirrored from it?", yes, "Nothing was disconnected.")
     account, told = remove(services, user, connection_id)
     render.say(f"Disconnected {account} (#{connection_id}). {told}".strip())
-
-
-def _confirmed(question: str) -> bool:
-    try:
-        return typer.confirm(question, default=False)
-    except typer.Abort:  # no answer (end of input): a script that did not say --yes
-        return False
 
 
 @keys_app.command("rotate")
