@@ -39,9 +39,8 @@ def source_for(services: Services, connection: Connection) -> CalendarSource:
         return source
     tokens: AccessTokens = _load(*TOKENS, "OAuth")(services, connection.id)
     settings = services.settings
-    base = settings.google_base_url if connection.provider == "google" else None
-    base = settings.microsoft_base_url if connection.provider == "microsoft" else base
-    source = adapter(tokens, base)
+    bases = {"google": settings.google_base_url, "microsoft": settings.microsoft_base_url}
+    source = adapter(tokens, bases[connection.provider])
     return source
 
 
