@@ -27,6 +27,7 @@ from core.ports import (
     Notifier,
     TokenVault,
 )
+from core.services.api_tokens import ApiTokens
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
 from core.services.capture import Capture
@@ -68,6 +69,7 @@ class Services:
     connections: ConnectionService
     sync: CalendarSync
     metrics: Metrics
+    api_tokens: ApiTokens
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -145,6 +147,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         connections=part("connections", lambda: ConnectionService(db, credentials)),
         sync=sync,
         metrics=metrics,
+        api_tokens=part("api_tokens", lambda: ApiTokens(db, clock)),
     )
     built.append(services)
     return services

@@ -222,3 +222,120 @@ class AccessTokens(Protocol):
     def refreshed(self) -> str:
         """After the provider refused the token (401): refresh now and return the new one."""
         ...
+
+
+# --- Mail (Gmail, Microsoft 365, IMAP/SMTP) -----------------------------------------------
+# A mail adapter speaks its provider's wire format and hands the mail sync these values.
+# MIME is read by `core.mail` (standard library `email`, policy.default); adapters that get raw
+# RFC 822 bytes (IMAP, Gmail format=raw) pass them through it, Graph maps its JSON fields.
+
+
+@dataclass(frozen=True)
+class RemoteMessage:
+    """One message as a provider holds it.
+
+    `remote_id` is stable for the message in its account: Gmail message id, Graph message
+    id, IMAP "FOLDER/UIDVALIDITY/UID". `thread_id` is the provider's thread (Gmail threadId,
+    Graph conversationId); None lets the store thread by Message-ID/References.
+    Addresses are "Name <addr@host>" or a bare address. `problems` names what did not parse
+    (a broken charset, an over-deep MIME tree, a truncated body): stored and flagged, never fatal.
+    """
+
+    remote_id: str
+    folder: str = "INBOX"
+    thread_id: str | None = None
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    reply_to: str | None = None
+    subject: str = ""
+    sent_at: datetime | None = None
+    snippet: str = ""
+    body_text: str = ""
+    labels: tuple[str, ...] = ()
+    unread: bool = True
+    size: int = 0
+    attachments: tuple[str, ...] = ()
+    list_unsubscribe: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    """The headers triage reads (Precedence, Auto-Submitted, List-Id, X-Auto-Response-Suppress,
+    Content-Type of the top part...), names in lower case."""
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MailFlags:
+    """A change of state only (read/unread, labels, folder) of a message already synced."""
+
+    remote_id: str
+    unread: bool
+    labels: tuple[str, ...] = ()
+    folder: str | None = None
+
+
+@dataclass
+class MailBatch:
+    """What changed in an account since `cursor` (None: the first, bounded sync).
+
+    `complete` is True when `messages` is everything the source keeps in sync (a full listing,
+    e.g. after a UIDVALIDITY change or an expired Gmail historyId): anything stored locally and
+    not in it has gone. `cursor` is opaque text for next time.
+    """
+
+    messages: list[RemoteMessage] = field(default_factory=list)
+    flags: list[MailFlags] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    cursor: str | None = None
+    complete: bool = False
+    requests: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """A message Aurelius composes: a reply (`in_reply_to`, `references`, `thread_id` set) or
+    a new one. The body is plain text; the sender is the account's own address."""
+
+    to: tuple[str, ...]
+    subject: str
+    body_text: str
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    thread_id: str | None = None
+    sender: str | None = None
+
+
+class MailSource(Protocol):
+    """One linked mail account. Raises `CursorExpired` when the cursor is no longer accepted
+    (the caller then asks again with None), `AuthExpired` and `ProviderUnavailable` as the
+    calendar sources do."""
+
+    def changes(self, cursor: str | None, since: datetime | None = None) -> MailBatch:
+        """Changes since `cursor`; with None, the messages received after `since` (bounded)."""
+        ...
+
+    def set_unread(self, remote_id: str, unread: bool) -> None: ...
+
+    def archive(self, remote_id: str) -> None:
+        """Out of the inbox (Gmail: remove INBOX; Graph: move to Archive; IMAP: MOVE to the
+        Archive folder, or flag \\Deleted + EXPUNGE of the INBOX copy when there is none)."""
+        ...
+
+    def attachment(self, remote_id: str, name: str) -> bytes:
+        """One attachment's bytes, fetched on demand (never stored)."""
+        ...
+
+    def save_draft(self, mail: OutgoingMail, replaces: str | None = None) -> str:
+        """Save (or replace the draft `replaces`) as a provider draft; returns its id."""
+        ...
+
+
+class MailSender(Protocol):
+    """Sends one message; returns the Message-ID it went out with. Raises on failure."""
+
+    def send(self, mail: OutgoingMail, draft_id: str | None = None) -> str: ...

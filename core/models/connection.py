@@ -30,15 +30,21 @@ class Connection(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    provider: Mapped[str] = mapped_column(String(20))  # google | microsoft | caldav
+    provider: Mapped[str] = mapped_column(String(20))  # google | microsoft | caldav | imap
     account_id: Mapped[str] = mapped_column(String(320))  # the provider's subject, or user@url
     account_email: Mapped[str | None] = mapped_column(String(320))
-    server_url: Mapped[str | None] = mapped_column(String(1000))  # CalDAV (and later IMAP)
+    server_url: Mapped[str | None] = mapped_column(String(1000))  # CalDAV, or imaps://host:port
+    smtp_url: Mapped[str | None] = mapped_column(String(1000))  # IMAP accounts: smtps:// or smtp://
     username: Mapped[str | None] = mapped_column(String(320))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="active")
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Mail: synced when enabled (Gmail/Graph scopes granted, or an IMAP account).
+    mail_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Gmail historyId, Graph deltaLink, IMAP per-folder UIDVALIDITY/UIDNEXT/MODSEQ (opaque).
+    mail_cursor: Mapped[str | None] = mapped_column(Text)
+    mail_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the person was told to reconnect: they are told once per lapse, not every sync.
     reauth_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime, utcnow
@@ -23,6 +23,11 @@ class User(Base):
     """Local "HH:MM" of the daily brief; None: no scheduled brief."""
     escalate_minutes: Mapped[int] = mapped_column(Integer, default=10)
     """An unacknowledged reminder moves to the next channel after this many minutes."""
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    """Lower-cased; set by a verified sign-in (or an admin). Billing and sign-in key on it."""
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(10), default="member")  # admin | member
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
