@@ -16,7 +16,7 @@ from core.models import CalendarWrite, Connection, LinkedCalendar
 from core.services.credentials import Credentials
 from core.services.views import _Json
 
-PROVIDERS = ("google", "microsoft", "caldav")
+PROVIDERS = ("google", "microsoft", "caldav", "imap")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Link:
     expires_at: datetime | None = None
     server_url: str | None = None
     username: str | None = None
+    smtp_url: str | None = None  # IMAP accounts: where their mail is sent
+    mail: bool | None = None  # True: sync this account's mail; None: leave as it was
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ConnectionView(_Json):
     last_sync: datetime | None = None
     last_error: str | None = None
     pending_writes: int = 0
+    mail: bool = False
 
 
 class ConnectionService:
@@ -69,6 +72,9 @@ class ConnectionService:
                 session.add(row)
             row.account_email, row.scopes = link.account_email, sorted(set(link.scopes))
             row.server_url, row.username = link.server_url, link.username
+            row.smtp_url = link.smtp_url or row.smtp_url
+            if link.mail is not None:
+                row.mail_enabled = link.mail
             row.status, row.last_error, row.reauth_notified_at = "active", None, None
             session.flush()
             self.credentials.store(session, row.id, link.secret_kind, link.secret, link.expires_at)
@@ -115,4 +121,5 @@ def _view(session: Session, row: Connection) -> ConnectionView:
         last_sync=row.last_sync_at,
         last_error=row.last_error,
         pending_writes=int(pending or 0),
+        mail=row.mail_enabled,
     )

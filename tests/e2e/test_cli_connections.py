@@ -89,7 +89,7 @@ def test_connect_links_the_account_and_secrets_stay_sealed(
         "id": 1, "provider": provider.name, "account": "ada@example.com", "status": "active",
         "pending_writes": 0}
     assert set(listed) == {"id", "provider", "account", "status", "calendars", "last_sync",
-                           "last_error", "pending_writes"}
+                           "last_error", "pending_writes", "mail"}
     secrets = [*provider.state.issued, *provider.state.refresh_tokens,
                provider.state.client_secret]
     shown = run("connections").stdout + run("config", "show").stdout + out + err
