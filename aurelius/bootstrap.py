@@ -27,6 +27,7 @@ from core.ports import (
     Notifier,
     TokenVault,
 )
+from core.services.accounts import Accounts
 from core.services.api_tokens import ApiTokens
 from core.services.briefings import BriefingService
 from core.services.calendars import CalendarService, Workday
@@ -37,6 +38,8 @@ from core.services.credentials import Credentials
 from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
 from core.services.reminders import ReminderService
+from core.services.security_log import SecurityLog
+from core.services.sessions import SessionFamilies
 from core.services.sync import CalendarSync
 from core.services.sync_notes import ConflictNotes
 from core.services.tasks import TaskService
@@ -70,6 +73,9 @@ class Services:
     sync: CalendarSync
     metrics: Metrics
     api_tokens: ApiTokens
+    accounts: Accounts
+    security_log: SecurityLog
+    sessions: SessionFamilies
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -148,6 +154,9 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         sync=sync,
         metrics=metrics,
         api_tokens=part("api_tokens", lambda: ApiTokens(db, clock)),
+        accounts=part("accounts", lambda: Accounts(db, clock, settings.signup)),
+        security_log=part("security_log", lambda: SecurityLog(db, clock)),
+        sessions=part("sessions", lambda: SessionFamilies(db, clock)),
     )
     built.append(services)
     return services

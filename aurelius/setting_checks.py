@@ -10,13 +10,14 @@ import re
 from datetime import datetime, time
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, SecretStr
 
 _DATABASE = re.compile(r"(sqlite|postgresql)(\+\w+)?://.*", re.IGNORECASE)
 _REDIS = re.compile(r"(rediss?|unix)://[^\s]*", re.IGNORECASE)
 _HTTP = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+")
 _MODEL_REF = re.compile(r"[a-z][a-z0-9_]*:[^\s]+")
+_SIGNUP = re.compile(r"open|invite|domain:[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
 def database_url(value: str) -> str:
@@ -42,6 +43,12 @@ def email(value: str) -> str:
     if not _EMAIL.fullmatch(value):
         raise ValueError("must be a plain e-mail address such as aurelius@example.org")
     return value
+
+
+def signup(value: str) -> str:
+    if not _SIGNUP.fullmatch(value.strip().lower()):
+        raise ValueError("must be open, invite or domain:example.com")
+    return value.strip().lower()
 
 
 def clock_time(value: str) -> str:
@@ -101,6 +108,9 @@ RedisUrl = Annotated[str | None, AfterValidator(redis_url)]
 HttpUrl = Annotated[str | None, AfterValidator(http_url)]
 RequiredHttpUrl = Annotated[str, AfterValidator(http_url)]
 Email = Annotated[str, AfterValidator(email)]
+Signup = Annotated[str, AfterValidator(signup)]
+# HS256 wants a key at least as long as its 256-bit hash (RFC 7518 §3.2).
+JwtSecret = Annotated[SecretStr | None, Field(min_length=32)]
 ClockTime = Annotated[str, AfterValidator(clock_time)]
 PinnedNow = Annotated[str | None, AfterValidator(pinned_now)]
 TimeZone = Annotated[str, AfterValidator(time_zone)]

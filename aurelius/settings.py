@@ -322,6 +322,16 @@ class Settings(BaseSettings):
     """Name or id of the calendar new events go to (see `aurelius cal calendars`); unset:
     the local calendar."""
 
+    signup: check.Signup = "invite"
+    """Who may create an account by signing in with Google or Microsoft: `invite` (only
+    addresses an admin invited with `aurelius admin invite EMAIL`), `domain:example.com` (any
+    verified address at that domain) or `open` (any verified address)."""
+
+    jwt_secret: check.JwtSecret = None
+    """Key that signs session access tokens (HS256, at least 32 characters). Unset: a key
+    derived from each key of the token vault's ring (AURELIUS_ENCRYPTION_KEYS or vault.key),
+    so rotating the ring rotates it too."""
+
     encryption_keys: SecretStr | None = None
     """The token vault's key ring, `kid:base64key,...` (32-byte AES keys): the first seals,
     all open. Unset: a key file created in the data dir (mode 0600)."""

@@ -6,5 +6,5 @@ a test keeps it equal to Alembic's own head.
 
 from pathlib import Path
 
-HEAD = "0008"
+HEAD = "0010"
 LOCATION = Path(__file__).parent

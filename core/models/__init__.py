@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on `Base.metadata`."""
 
+from core.models.account import AuthSession, Login, RefreshToken
 from core.models.ai import EgressRecord, PendingAction, Thread, ThreadMessage, UsageRecord
 from core.models.api_token import ApiToken
 from core.models.audit import AuditEntry
@@ -11,12 +12,14 @@ from core.models.event import Event, EventException, EventImportChange, EventImp
 from core.models.mail import MailDraft, MailMessage, MailSenderRule
 from core.models.oauth_state import OAuthState
 from core.models.reminder import Reminder
+from core.models.security import SecurityEntry
 from core.models.task import Task
 from core.models.user import Identity, User
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "AuthSession",
     "Base",
     "CalendarWrite",
     "Connection",
@@ -33,13 +36,16 @@ __all__ = [
     "Lease",
     "LinkCode",
     "LinkedCalendar",
+    "Login",
     "MailDraft",
     "MailMessage",
     "MailSenderRule",
     "NotificationChannel",
     "OAuthState",
     "PendingAction",
+    "RefreshToken",
     "Reminder",
+    "SecurityEntry",
     "Task",
     "Thread",
     "ThreadMessage",

@@ -18,9 +18,13 @@ class OAuthState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # None for a sign-in: nobody is signed in yet when it starts.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     provider: Mapped[str] = mapped_column(String(20))
-    flow: Mapped[str] = mapped_column(String(20))  # cli | web | chat (a link to start `web`)
+    # cli | web | chat (a link to start `web`) | signin
+    flow: Mapped[str] = mapped_column(String(20))
     redirect_uri: Mapped[str] = mapped_column(String(1000))
     # Where the chat that asked for the link is told the account is linked ("kind:target").
     reply_to: Mapped[str | None] = mapped_column(String(600))

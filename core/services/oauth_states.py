@@ -1,5 +1,6 @@
 """OAuth `state` values: signed, bound to one user, provider and flow, valid for ten minutes
-and redeemable once.
+and redeemable once. A sign-in (`flow="signin"`) starts before anyone is signed in: its
+state belongs to no user (`user_id=None`) and the OpenID Connect nonce is derived from it.
 
 A state is `nonce.signature`. The signature is an AES-GCM tag made by the vault over an empty
 plaintext with the row's facts as associated data, so it is a MAC under the vault's key (and
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,11 +32,22 @@ FORGED = "That sign-in answer was not started by Aurelius (unknown state); nothi
 class Attempt:
     """A redeemed state: the sign-in it belongs to."""
 
-    user_id: int
+    user_id: int | None  # None: a sign-in, nobody is signed in yet
     provider: str
     redirect_uri: str
     verifier: str | None
     reply_to: str | None
+    nonce: str = ""
+
+    def owner(self) -> int:
+        """The user a connection flow links the account to (a sign-in state has none)."""
+        if self.user_id is None:
+            raise Invalid(FORGED)
+        return self.user_id
+
+    @property
+    def oidc_nonce(self) -> str:
+        return oidc_nonce(self.nonce)
 
 
 class OAuthStates:
@@ -43,7 +56,7 @@ class OAuthStates:
 
     def issue(
         self,
-        user_id: int,
+        user_id: int | None,
         provider: str,
         flow: str,
         redirect_uri: str = "",
@@ -82,7 +95,7 @@ class OAuthStates:
             if not getattr(won, "rowcount", 0):
                 raise Invalid("That sign-in link was already used; start again for a new one.")
             return Attempt(row.user_id, row.provider, row.redirect_uri, self._verifier(row),
-                           row.reply_to)
+                           row.reply_to, row.nonce)
 
     def _genuine(self, row: OAuthState, signature: str, provider: str, flow: str) -> bool:
         from core.errors import ConfigError
@@ -102,9 +115,18 @@ class OAuthStates:
         return self.vault.open(row.sealed_verifier, f"oauth-verifier/{row.nonce}").decode()
 
 
+def oidc_nonce(state: str) -> str:
+    """The OpenID Connect `nonce` of a sign-in: a hash of its state's nonce, so the id_token
+    is bound to this one attempt without storing anything more."""
+    nonce = state.partition(".")[0]
+    return base64.urlsafe_b64encode(hashlib.sha256(f"oidc/{nonce}".encode()).digest()
+                                    ).decode().rstrip("=")
+
+
 def _signed(row: OAuthState) -> str:
     expires: datetime = row.expires_at
-    return (f"oauth-state/{row.nonce}/{row.user_id}/{row.provider}/{row.flow}/"
+    owner = "" if row.user_id is None else row.user_id
+    return (f"oauth-state/{row.nonce}/{owner}/{row.provider}/{row.flow}/"
             f"{row.redirect_uri}/{row.reply_to or ''}/{int(expires.timestamp())}")
 
 

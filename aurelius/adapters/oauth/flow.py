@@ -77,8 +77,8 @@ class SignIn:
             token = self._exchange(client, answer["code"], attempt.verifier or "")
             who = self._identity(client)
         link = self._link(token, who)
-        connection_id = self.services.connections.link(attempt.user_id, link)
-        return Linked(attempt.user_id, connection_id, link.account_email or link.account_id,
+        connection_id = self.services.connections.link(attempt.owner(), link)
+        return Linked(attempt.owner(), connection_id, link.account_email or link.account_id,
                       attempt.reply_to)
 
     def _client(self, redirect_uri: str) -> OAuth2Client:

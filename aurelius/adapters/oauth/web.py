@@ -38,7 +38,7 @@ def begin(services: Services, name: str, link: str) -> str:
     """Where `/oauth/{name}/start` sends the browser: the provider's consent page."""
     attempt = states(services).redeem(link, name, "chat")
     callback = f"{_public_url(services)}/oauth/{name}/callback"
-    return SignIn(services, name).start(attempt.user_id, callback, "web", attempt.reply_to)
+    return SignIn(services, name).start(attempt.owner(), callback, "web", attempt.reply_to)
 
 
 def complete(services: Services, name: str, answer: dict[str, str]) -> Linked:
