@@ -66,6 +66,9 @@ def create_app(services: Services, telegram: TelegramEndpoint | None = None,
     app.add_middleware(ClientLimit, per_minute=settings.unauthenticated_rate_per_minute)
     app.add_middleware(Observe, metrics=services.metrics)  # outermost: sees every answer
     _health_routes(app, services)
+    from aurelius.server.auth import auth_routes
+
+    auth_routes(app, services)
     if settings.public_url:
         from aurelius.server.oauth import oauth_routes
 

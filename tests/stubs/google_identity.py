@@ -11,8 +11,10 @@ Implements, as documented at developers.google.com/identity/protocols/oauth2/nat
   "error_description": "Bad Request"}` (or "Token has been expired or revoked.").
 - `POST /revoke` with `token` (a refresh or access token): 200, or 400 `invalid_token`.
 - `GET /v1/userinfo` (openidconnect.googleapis.com) with a bearer token: `sub`, `email`,
-  `email_verified`; 401 otherwise.
-Not implemented: the id_token (Aurelius reads the identity from userinfo).
+  `email_verified`, `name`; 401 otherwise.
+- OpenID Connect: a code grant whose scope has `openid` also answers an `id_token` (RS256,
+  `iss` = the accounts host, `nonce` from the authorize request), verifiable with the JWKS at
+  `GET /oauth2/v3/certs` (www.googleapis.com).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class GoogleIdentityState(oauth.IdentityState):
 
 
 def install(stub: ProviderStub, state: GoogleIdentityState) -> None:
+    state.id_tokens.issuer = stub.url  # accounts.google.com, played by the stand-in
+    stub.route("GET", "/oauth2/v3/certs", state.id_tokens.jwks)
     stub.route("GET", "/o/oauth2/v2/auth", lambda r: oauth.consent(state, r, {}))
     stub.route("POST", "/token", lambda r: oauth.token(state, r, False, INVALID_GRANT))
     stub.route("POST", "/revoke", lambda r: _revoke(state, r))
@@ -56,4 +60,5 @@ def _userinfo(state: GoogleIdentityState, request: Request) -> Response:
     if account is None:
         return Response(401, {"error": "invalid_request",
                               "error_description": "Invalid Credentials"})
-    return Response(200, {"sub": account.id, "email": account.email, "email_verified": True})
+    return Response(200, {"sub": account.id, "email": account.email,
+                          "email_verified": account.email_verified, "name": account.name})

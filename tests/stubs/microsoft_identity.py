@@ -11,6 +11,10 @@ Implements, as documented at learn.microsoft.com/entra/identity-platform/v2-oaut
   ...", "error_codes": [70008]}`.
 - `GET /v1.0/me` with a bearer token: `id`, `displayName`, `mail`, `userPrincipalName`;
   401 `{"error": {"code": "InvalidAuthenticationToken"}}` otherwise.
+- OpenID Connect: a code grant with `openid` also answers an `id_token` (RS256, `iss` =
+  `{host}/{tid}/v2.0`, `tid`, `nonce`, `email` and `email_verified` — the stand-in's
+  stand-in for the optional `xms_edov` claim), verifiable with the JWKS at
+  `GET /{tenant}/discovery/v2.0/keys`.
 No revocation endpoint: v2.0 has none.
 """
 
@@ -22,6 +26,7 @@ from tests.stubs import oauth_identity as oauth
 from tests.stubs.provider import ProviderStub, Request, Response
 
 TENANT = r"/[^/]+/oauth2/v2\.0"
+TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"  # the id a `common` sign-in reports
 INVALID_GRANT = {
     "error": "invalid_grant",
     "error_description": "AADSTS70008: The provided authorization code or refresh token has "
@@ -37,6 +42,9 @@ class MicrosoftIdentityState(oauth.IdentityState):
 
 
 def install(stub: ProviderStub, state: MicrosoftIdentityState) -> None:
+    state.id_tokens.issuer = f"{stub.url}/{TENANT_ID}/v2.0"
+    state.id_tokens.extra = {"tid": TENANT_ID}
+    stub.route("GET", r"/[^/]+/discovery/v2\.0/keys", state.id_tokens.jwks)
     stub.route("GET", f"{TENANT}/authorize", lambda r: _tenant(state, r) or oauth.consent(
         state, r, DENIED))
     stub.route("POST", f"{TENANT}/token", lambda r: _tenant(state, r) or oauth.token(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.stubs.id_tokens import IdTokenIssuer
 from tests.stubs.provider import Request, Response
 
 
@@ -23,6 +24,8 @@ from tests.stubs.provider import Request, Response
 class Account:
     id: str
     email: str
+    email_verified: bool = True
+    name: str = "Ada Lovelace"
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Grant:
     scope: str
     redirect_uri: str = ""
     challenge: str = ""
+    nonce: str = ""  # OpenID Connect: echoed in the id_token
 
 
 @dataclass
@@ -45,6 +49,7 @@ class IdentityState:
     codes: dict[str, Grant] = field(default_factory=dict)
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     requests: list[dict[str, str]] = field(default_factory=list)  # token endpoint forms
+    id_tokens: IdTokenIssuer = field(default_factory=IdTokenIssuer)  # for `openid` grants
 
     def revoke_everything(self) -> None:
         """As if the person removed the app's access in their account settings."""
@@ -67,7 +72,8 @@ def consent(state: IdentityState, request: Request, error_extra: dict[str, str])
     else:
         code = secrets.token_urlsafe(16)
         state.codes[code] = Grant(state.account, query.get("scope", ""),
-                                  query["redirect_uri"], query.get("code_challenge", ""))
+                                  query["redirect_uri"], query.get("code_challenge", ""),
+                                  query.get("nonce", ""))
         back["code"] = code
     return Response(302, headers={"Location": f"{query['redirect_uri']}?{urlencode(back)}"})
 
@@ -85,7 +91,14 @@ def token(state: IdentityState, request: Request, rotate: bool,
     if grant is None:
         return Response(400, invalid)
     answer = _issue(state, grant)
-    if form.get("grant_type") == "authorization_code" or rotate:
+    code_grant = form.get("grant_type") == "authorization_code"
+    if code_grant and "openid" in grant.scope.split():
+        account = grant.account
+        id_token = state.id_tokens.token(state.client_id, account.id, account.email,
+                                         account.email_verified, account.name, grant.nonce)
+        if id_token:
+            answer["id_token"] = id_token
+    if code_grant or rotate:
         if rotate:
             state.refresh_tokens.pop(form.get("refresh_token", ""), None)
         answer["refresh_token"] = _refresh_token(state, grant)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from aurelius.settings import Settings
 
 OAUTH_PROVIDERS = ("google", "microsoft")
+MULTI_TENANT = ("common", "organizations", "consumers")
 FEATURE_SCOPES: dict[str, dict[str, tuple[str, ...]]] = {
     "google": {
         "identity": ("openid", "email"),
@@ -43,6 +44,10 @@ class Provider:
     userinfo_url: str
     revoke_url: str | None
     authorize_params: dict[str, str]
+    # OpenID Connect sign-in: where the id_token's signing keys are, and who may issue it
+    # (`{tid}` stands for the token's own tenant id on Microsoft's multi-tenant endpoints).
+    jwks_url: str = ""
+    issuers: tuple[str, ...] = ()
 
     def scopes(self, features: tuple[str, ...] = ("calendar",)) -> list[str]:
         wanted = FEATURE_SCOPES[self.name]
@@ -74,6 +79,9 @@ def _google(settings: Settings) -> Provider:
         authorize_params={
             "access_type": "offline", "prompt": "consent", "include_granted_scopes": "true",
         },
+        jwks_url=f"{base or 'https://www.googleapis.com'}/oauth2/v3/certs",
+        # Google documents both spellings of its issuer.
+        issuers=(accounts,) if base else (accounts, "accounts.google.com"),
     )
 
 
@@ -91,6 +99,8 @@ def _microsoft(settings: Settings) -> Provider:
         userinfo_url=f"{graph}/v1.0/me",
         revoke_url=None,  # the v2 endpoint has no token revocation (see `revoke`)
         authorize_params={"prompt": "select_account"},
+        jwks_url=f"{login}/{tenant}/discovery/v2.0/keys",
+        issuers=(f"{login}/{{tid}}/v2.0" if tenant in MULTI_TENANT else f"{login}/{tenant}/v2.0",),
     )
 
 
