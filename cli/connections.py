@@ -63,6 +63,8 @@ def _connect(name: str, no_browser: bool) -> None:
     # The account is linked whatever the first sync finds; `aurelius sync` retries it.
     render.say(services.sync.sync_connection(linked.connection_id).line())
     view = next(v for v in services.connections.list(user) if v.id == linked.connection_id)
+    services.security_log.record("connection.added", actor_id=user, user_id=user,
+                                 detail={"provider": name, "connection": view.id})
     render.say(f"Connected {label} account {linked.account} (#{view.id}); "
                f"{len(view.calendars)} calendars.")
 
@@ -105,6 +107,8 @@ def disconnect(
     proceed(f"Disconnect {view.provider} account {view.account} and delete the events "
             "mirrored from it?", yes, "Nothing was disconnected.")
     account, told = remove(services, user, connection_id)
+    services.security_log.record("connection.removed", actor_id=user, user_id=user,
+                                 detail={"provider": view.provider, "connection": connection_id})
     render.say(f"Disconnected {account} (#{connection_id}). {told}".strip())
 
 

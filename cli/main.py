@@ -20,6 +20,7 @@ _no_pydantic_plugins()
 import typer  # noqa: E402
 
 from cli import (  # noqa: E402
+    accounts,
     ai,
     backup,
     bots,
@@ -80,6 +81,8 @@ app.command("restore")(backup.restore)
 app.command("export")(portable.export)
 app.command("import")(portable.import_)
 app.command("doctor")(doctor.doctor)
+app.add_typer(accounts.token_app, name="token")
+app.add_typer(accounts.admin_app, name="admin")
 
 
 def _version(value: bool) -> None:
