@@ -28,6 +28,8 @@ from cli import (  # noqa: E402
     connections,
     doctor,
     jobs,
+    mail,
+    mail_triage,
     notify,
     parse,
     portable,
@@ -80,6 +82,8 @@ app.command("restore")(backup.restore)
 app.command("export")(portable.export)
 app.command("import")(portable.import_)
 app.command("doctor")(doctor.doctor)
+app.add_typer(mail.app, name="mail")
+mail.app.command("triage")(mail_triage.triage)
 
 
 def _version(value: bool) -> None:
