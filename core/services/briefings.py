@@ -121,10 +121,10 @@ def render(brief: Brief) -> str:
         lines += ["", "Reminders:"] + [
             f"  {_clock(r.remind_at, tz)}  {r.title}" for r in brief.reminders
         ]
-    return "\n".join(lines + _mail_lines(brief.mail, tz))
+    return "\n".join(lines + _mail_lines(brief.mail, tz, brief.day))
 
 
-def _mail_lines(mail: MailBrief | None, tz: str) -> list[str]:
+def _mail_lines(mail: MailBrief | None, tz: str, day: date) -> list[str]:
     """"Mail that needs you" and "Waiting on others", when a mail account is connected."""
     if mail is None:
         return []
@@ -133,14 +133,18 @@ def _mail_lines(mail: MailBrief | None, tz: str) -> list[str]:
         or ["  nothing"]
     )
     lines += ["", f"Waiting on others ({len(mail.waiting)}):"] + (
-        [f"  #{m.id} {m.counterpart}, since {_since(m.date, tz)} — {m.summary}"
+        [f"  #{m.id} {m.counterpart}, since {_since(m.date, tz, day)} — {m.summary}"
          for m in mail.waiting[:TOP_MAIL]] or ["  nothing"]
     )
     return lines
 
 
-def _since(moment: datetime | None, tz: str) -> str:
-    return format_when(moment.astimezone(zone(tz)).date(), tz) if moment else "a while"
+def _since(moment: datetime | None, tz: str, day: date) -> str:
+    """The local day it was sent ("Mon 9 Mar"; the year only when it is not the brief's)."""
+    if moment is None:
+        return "a while"
+    brief_noon = localize(datetime.combine(day, time(12)), tz)
+    return format_when(moment.astimezone(zone(tz)).date(), tz, brief_noon)
 
 
 def _conflicts(events: list[EventView]) -> list[tuple[EventView, EventView]]:

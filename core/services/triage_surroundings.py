@@ -46,9 +46,9 @@ class Surroundings:
     @classmethod
     def load(cls, session: Session, user_id: int, rows: list[MailMessage]) -> Surroundings:
         me, written_to = _addresses(session, user_id)
-        rules = dict(session.execute(
-            select(MailSenderRule.sender, MailSenderRule.category)
-            .where(MailSenderRule.user_id == user_id)).tuples())
+        found = session.execute(select(MailSenderRule.sender, MailSenderRule.category)
+                                .where(MailSenderRule.user_id == user_id))
+        rules = {sender: category for sender, category in found}
         return cls(me, written_to, _my_posts(session, user_id, rows), rules)
 
     def context(self, row: MailMessage) -> Context:
