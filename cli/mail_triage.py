@@ -33,6 +33,7 @@ def triage(
     if category is None:
         fail(f"Say what message #{message_id} is, e.g. `aurelius mail triage {message_id} "
              "newsletter`.")
+        return
     done = services.triage.correct(user, message_id, category.strip().lower())
     if as_json:
         render.print_raw({"id": done.message_id, "category": done.category,

@@ -93,7 +93,8 @@ def test_bad_corrections_get_one_clear_line(run: Run, database_url: str) -> None
     with mailbox(database_url) as box:
         message = box.add("Ann <ann@b.example>", "Hi", "Hello")
     wrong = run("mail", "triage", str(message), "spam", ok=False)
-    assert wrong.exit_code == 1 and "Unknown category 'spam'; use one of: needs_reply" in wrong.output
+    assert wrong.exit_code == 1
+    assert "Unknown category 'spam'; use one of: needs_reply" in wrong.output
     missing = run("mail", "triage", "999", "fyi", ok=False)
     assert "No message #999" in missing.output and "Traceback" not in missing.output
     alone = run("mail", "triage", str(message), ok=False)
