@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
+from core.ai.mail_classify import MailClassifier
 from core.ai.summaries import BriefSummarizer
 from core.db import Database
 from core.models import Connection
@@ -43,6 +44,7 @@ from core.services.sessions import SessionFamilies
 from core.services.sync import CalendarSync
 from core.services.sync_notes import ConflictNotes
 from core.services.tasks import TaskService
+from core.services.triage import Triage
 from core.services.urgency import UrgencyCoefficients
 from core.services.users import UserService
 
@@ -76,6 +78,7 @@ class Services:
     accounts: Accounts
     security_log: SecurityLog
     sessions: SessionFamilies
+    triage: Triage
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -114,9 +117,11 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
     reminders = part("reminders", lambda: ReminderService(db, clock))
     ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders, link,
                                      metrics=metrics))
+    triage = part("triage", lambda: Triage(db, clock, MailClassifier(ai.gateway)))
     briefings = part(
         "briefings",
-        lambda: BriefingService(db, tasks, calendar, reminders, BriefSummarizer(ai.gateway)),
+        lambda: BriefingService(db, tasks, calendar, reminders, BriefSummarizer(ai.gateway),
+                                mail=triage.brief),
     )
     notifiers = part("notifiers", lambda: _notifiers(settings))
     deliveries = part(
@@ -157,6 +162,7 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         accounts=part("accounts", lambda: Accounts(db, clock, settings.signup)),
         security_log=part("security_log", lambda: SecurityLog(db, clock)),
         sessions=part("sessions", lambda: SessionFamilies(db, clock)),
+        triage=triage,
     )
     built.append(services)
     return services

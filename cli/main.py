@@ -29,6 +29,8 @@ from cli import (  # noqa: E402
     connections,
     doctor,
     jobs,
+    mail,
+    mail_triage,
     notify,
     parse,
     portable,
@@ -83,6 +85,8 @@ app.command("import")(portable.import_)
 app.command("doctor")(doctor.doctor)
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(accounts.admin_app, name="admin")
+app.add_typer(mail.app, name="mail")
+mail.app.command("triage")(mail_triage.triage)
 
 
 def _version(value: bool) -> None:

@@ -12,12 +12,15 @@ from core.ports import Note
 from core.services.calendars import CalendarService
 from core.services.reminders import ReminderService
 from core.services.tasks import TaskService
+from core.services.triage import MailBrief
 from core.services.users import user_timezone
 from core.services.views import EventView, ReminderView, TaskView
 from core.timeutil import day_bounds, format_when, localize, zone
 
 TOP = 3
+TOP_MAIL = 5
 Summarizer = Callable[[int, str], "str | None"]  # (user id, brief as text) -> two sentences
+MailSections = Callable[[int], "MailBrief | None"]  # None: no mail account is connected
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Brief:
     top: list[TaskView]
     reminders: list[ReminderView]
     summary: str | None = None
+    mail: MailBrief | None = None
 
 
 class BriefingService:
@@ -41,12 +45,14 @@ class BriefingService:
         calendar: CalendarService,
         reminders: ReminderService,
         summarize: Summarizer | None = None,
+        mail: MailSections | None = None,
     ) -> None:
         self.db = db
         self.tasks = tasks
         self.calendar = calendar
         self.reminders = reminders
         self.summarize = summarize
+        self.mail = mail
 
     def build(self, user_id: int, day: date) -> Brief:
         with self.db.transaction() as session:
@@ -63,6 +69,7 @@ class BriefingService:
             due_today=[t for t in pending if _due_within(t, start, end)],
             top=pending[:TOP],
             reminders=[r for r in self.reminders.upcoming(user_id) if start <= r.remind_at < end],
+            mail=self.mail(user_id) if self.mail else None,
         )
         if self.summarize is None:
             return brief
@@ -114,7 +121,30 @@ def render(brief: Brief) -> str:
         lines += ["", "Reminders:"] + [
             f"  {_clock(r.remind_at, tz)}  {r.title}" for r in brief.reminders
         ]
-    return "\n".join(lines)
+    return "\n".join(lines + _mail_lines(brief.mail, tz, brief.day))
+
+
+def _mail_lines(mail: MailBrief | None, tz: str, day: date) -> list[str]:
+    """"Mail that needs you" and "Waiting on others", when a mail account is connected."""
+    if mail is None:
+        return []
+    lines = ["", f"Mail that needs you ({mail.needs_count}):"] + (
+        [f"  #{m.id} {m.counterpart} — {m.summary}" for m in mail.needs_you[:TOP_MAIL]]
+        or ["  nothing"]
+    )
+    lines += ["", f"Waiting on others ({len(mail.waiting)}):"] + (
+        [f"  #{m.id} {m.counterpart}, since {_since(m.date, tz, day)} — {m.summary}"
+         for m in mail.waiting[:TOP_MAIL]] or ["  nothing"]
+    )
+    return lines
+
+
+def _since(moment: datetime | None, tz: str, day: date) -> str:
+    """The local day it was sent ("Mon 9 Mar"; the year only when it is not the brief's)."""
+    if moment is None:
+        return "a while"
+    brief_noon = localize(datetime.combine(day, time(12)), tz)
+    return format_when(moment.astimezone(zone(tz)).date(), tz, brief_noon)
 
 
 def _conflicts(events: list[EventView]) -> list[tuple[EventView, EventView]]:
