@@ -28,6 +28,7 @@ from cli import (  # noqa: E402
     connections,
     doctor,
     jobs,
+    mail,
     notify,
     parse,
     portable,
@@ -58,6 +59,7 @@ app.add_typer(reminders.app, name="remind")
 app.add_typer(config.config_app, name="config")
 app.add_typer(config.db_app, name="db")
 app.add_typer(notify.app, name="notify")
+app.add_typer(mail.app, name="mail")
 app.add_typer(jobs.app, name="jobs")
 app.command("parse")(parse.parse)
 app.command("brief")(notify.brief)

@@ -1,0 +1,9 @@
+"""`aurelius mail …`: the linked mail accounts. Each area adds its commands to this group."""
+
+from __future__ import annotations
+
+from cli import mail_reply
+from cli.app import group
+
+app = group("Your mail: draft replies in the thread and send them after confirming.")
+mail_reply.register(app)
