@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from core.ai.prompts import quote
 from core.ai.types import Message, ToolSpec
 from core.errors import Invalid
 from core.services.mail_replies import addresses, checked
+from core.timeutil import format_when
 
 if TYPE_CHECKING:
     from core.ai.tools import ToolOutcome
@@ -78,9 +80,9 @@ class MailTools:
                  finder: Callable[[], MailFinder | None]) -> None:
         self.drafts, self.finder = drafts, finder
 
-    def run(self, user_id: int, name: str, args: Args) -> ToolOutcome:
+    def run(self, user_id: int, tz: str, name: str, args: Args) -> ToolOutcome:
         if name == "email.search":
-            return self._search(user_id, args)
+            return self._search(user_id, tz, args)
         if name == "email.draft":
             return self._draft(user_id, args)
         return self._send(user_id, args)
@@ -99,13 +101,13 @@ class MailTools:
         """The confirmation question: every recipient, the subject and the first lines."""
         if args.get("draft_id") is not None:
             preview = self.drafts().preview(user_id, int(args["draft_id"]))
-            lines = " / ".join(preview.first_lines[:2])
-            return f"{preview.describe()} from {preview.sender}: \"{lines}\""
+            first = "".join(preview.first_lines[:1])
+            return f"{preview.describe()} from {preview.sender}: \"{first}\""
         to = ", ".join(checked(_listed(args.get("to"))))
         first = str(args.get("body", "")).strip().splitlines()[:1]
         return f"send {str(args.get('subject', '')).strip()!r} to {to}: \"{''.join(first)}\""
 
-    def _search(self, user_id: int, args: Args) -> ToolOutcome:
+    def _search(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         finder = self.finder()
         if finder is None:
             return _outcome("Mail is not set up yet: connect an account (aurelius connect "
@@ -122,7 +124,7 @@ class MailTools:
             found = finder.search(user_id, query, limit)
             heading = f"{len(found)} message(s) match {query!r}"
         items = [mail_item(view) for view in found]
-        return _outcome(f"{heading}{':' if items else '.'}", items)
+        return _outcome(f"{heading}{':' if items else '.'}", items, shown=listing(items, tz))
 
     def _draft(self, user_id: int, args: Args) -> ToolOutcome:
         drafts = self.drafts()
@@ -174,12 +176,13 @@ def mail_ids(message: Message) -> set[str]:
     return {f"mail:{i}" for i in ids if isinstance(i, int)}
 
 
-def listing(items: Iterable[dict[str, Any]]) -> str:
+def listing(items: Iterable[dict[str, Any]], tz: str) -> str:
     """One line per message, for people (the model gets the same lines as quoted data)."""
     lines = []
     for item in items:
         who = item.get("from_name") or item.get("from_email") or "?"
-        date = str(item.get("date") or "")[:16].replace("T", " ")
+        sent = item.get("date")
+        date = format_when(datetime.fromisoformat(sent), tz) if sent else "undated"
         lines.append(f"#{item['id']} {date} {who}: {item.get('subject') or '(no subject)'}"
                      f" — {item.get('snippet') or ''}".rstrip(" —"))
     return "\n".join(lines)
@@ -189,9 +192,7 @@ def _outcome(summary: str, items: list[dict[str, Any]], error: bool = False,
              shown: str = "") -> ToolOutcome:
     from core.ai.tools import ToolOutcome
 
-    mail = [i for i in items if i.get("kind") == "mail"]
-    text = listing(mail) if mail else shown
-    return ToolOutcome(summary, items, MAIL, error, data=quote(MAIL, text) if text else "")
+    return ToolOutcome(summary, items, MAIL, error, data=quote(MAIL, shown) if shown else "")
 
 
 def _mentions(view: Any, query: str) -> bool:

@@ -178,7 +178,7 @@ class Toolbox:
         mail = self.mail
         runner = self._run.get(name)
         if mail and name.startswith("email."):
-            runner = lambda user, zone, args: mail.run(user, name, args)  # noqa: E731
+            runner = lambda user, zone, args: mail.run(user, zone, name, args)  # noqa: E731
         if runner is None:
             return ToolOutcome(f"There is no tool named {name!r}.", error=True)
         try:
