@@ -10,7 +10,7 @@ import pytest
 from aurelius.bootstrap import Services, build_services
 from cli import context
 from tests.e2e.conftest import Run, as_json
-from tests.mail_fakes import FakeMailbox, add_message, mail_account, with_mailbox
+from tests.reply_fakes import FakeMailbox, add_message, mail_account, with_mailbox
 
 
 @pytest.fixture

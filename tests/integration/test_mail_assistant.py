@@ -15,7 +15,7 @@ from aurelius.bootstrap import Services, build_services
 from aurelius.settings import Settings
 from core.models import EgressRecord, MailDraft, PendingAction
 from tests.conftest import ZONE
-from tests.mail_fakes import FakeMailbox, add_message, mail_account, with_mailbox
+from tests.reply_fakes import FakeMailbox, add_message, mail_account, with_mailbox
 from tests.stubs.anthropic import AnthropicStub
 from tests.stubs.server import Scripted
 

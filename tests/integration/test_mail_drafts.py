@@ -14,7 +14,7 @@ from core.errors import DeliveryUncertain, Invalid, NotFound, PermissionDenied, 
 from core.models import AuditEntry, EgressRecord, MailDraft
 from core.services.mail_replies import reply_subject
 from tests.conftest import ZONE
-from tests.mail_fakes import ME, FakeMailbox, add_message, mail_account, with_mailbox
+from tests.reply_fakes import ME, FakeMailbox, add_message, mail_account, with_mailbox
 from tests.stubs.anthropic import AnthropicStub
 from tests.stubs.server import Scripted
 
