@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from aurelius.bootstrap import Services
-from core.errors import AureliusError
+from core.errors import AureliusError, NotFound
 from core.models import Connection, MailMessage
 from core.ports import MailBatch, OutgoingMail
 from core.services.mail_drafts import MailDrafts
@@ -73,6 +73,7 @@ class MailRow:
     labels: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
     thread: str = ""
+    body: str | None = None
 
 
 class FakeFinder:
@@ -92,12 +93,25 @@ class FakeFinder:
         rows = self._rows(user_id)
         return [r for r in rows if not needs_reply or r.category == "needs_reply"][:limit]
 
-    def _rows(self, user_id: int) -> list[MailRow]:
-        query = select(MailMessage).where(MailMessage.user_id == user_id,
-                                          MailMessage.in_inbox.is_(True))
+    def show(self, user_id: int, message_id: int) -> MailRow:
+        found = [r for r in self._rows(user_id, inbox_only=False) if r.id == message_id]
+        if not found:
+            raise NotFound(f"No message #{message_id}.")
+        return found[0]
+
+    def archive(self, user_id: int, message_id: int) -> None:
+        self.show(user_id, message_id)
+        with self.services.db.transaction() as session:
+            session.execute(update(MailMessage).where(MailMessage.id == message_id)
+                            .values(in_inbox=False))
+
+    def _rows(self, user_id: int, inbox_only: bool = True) -> list[MailRow]:
+        query = select(MailMessage).where(MailMessage.user_id == user_id)
+        if inbox_only:
+            query = query.where(MailMessage.in_inbox.is_(True))
         with self.services.db.transaction() as session:
             return [MailRow(m.id, m.sender_name, m.sender_email, m.subject, m.snippet,
-                            m.sent_at, m.category, to=list(m.to))
+                            m.sent_at, m.category, to=list(m.to), body=m.body_text)
                     for m in session.scalars(query.order_by(MailMessage.id))]
 
 

@@ -43,6 +43,10 @@ class MailFinder(Protocol):
     def list(self, user_id: int, *, needs_reply: bool = False, unread: bool = False,
              account: str | None = None, limit: int = 50) -> list[Any]: ...
 
+    def show(self, user_id: int, message_id: int) -> Any: ...
+
+    def archive(self, user_id: int, message_id: int) -> None: ...
+
 
 SPECS = (
     ToolSpec("email.search", "Search the user's mail (Gmail-style operators: from:, to:, "

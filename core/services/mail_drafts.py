@@ -136,6 +136,22 @@ class MailDrafts:
                           cc=[], subject=subject.strip(), body_text=body, references=[])
         return self._save(connection, draft, ())
 
+    def can_write(self) -> bool:
+        """A model can write replies (offline, the person's own words are the reply)."""
+        return bool(self.ai.providers)
+
+    def discard(self, user_id: int, draft_id: int) -> DraftView:
+        """Drop a draft that was not sent (Cancel); a sent one stays as it is."""
+        with self.db.transaction() as session:
+            draft = _draft(session, user_id, draft_id)
+            if draft.status == "draft":
+                before = journal.snapshot(draft)
+                draft.status = "discarded"
+                session.flush()
+                journal.record(session, user_id, "mail_draft", draft.id, "discarded", before,
+                               journal.snapshot(draft))
+            return _view(draft, _connection(session, user_id, draft.connection_id))
+
     def get(self, user_id: int, draft_id: int) -> DraftView:
         with self.db.transaction() as session:
             draft = _draft(session, user_id, draft_id)
@@ -175,7 +191,7 @@ class MailDrafts:
     def _write(self, user_id: int, original: MailMessage,
                instruction: str) -> tuple[str, tuple[str, ...]]:
         """The reply's text from the model, or the person's own words when offline."""
-        if not self.ai.providers:
+        if not self.can_write():
             return instruction.strip(), (OFFLINE_NOTE,)
         call = GatewayCall(user_id, "draft", _writer_request(original, instruction),
                            data_kinds=frozenset({"mail", f"mail:{original.id}"}))
