@@ -108,8 +108,8 @@ class MailTools:
             first = "".join(preview.first_lines[:1])
             return f"{preview.describe()} from {preview.sender}: \"{first}\""
         to = ", ".join(checked(_listed(args.get("to"))))
-        first = str(args.get("body", "")).strip().splitlines()[:1]
-        return f"send {str(args.get('subject', '')).strip()!r} to {to}: \"{''.join(first)}\""
+        opening = "".join(str(args.get("body", "")).strip().splitlines()[:1])
+        return f"send {str(args.get('subject', '')).strip()!r} to {to}: \"{opening}\""
 
     def _search(self, user_id: int, tz: str, args: Args) -> ToolOutcome:
         finder = self.finder()
@@ -165,7 +165,7 @@ def mail_item(view: Any) -> dict[str, Any]:
               "snippet", "unread", "category", "labels", "attachments")
     item = {name: getattr(view, name, None) for name in fields}
     date = item.get("date")
-    item["date"] = date.isoformat() if hasattr(date, "isoformat") else date
+    item["date"] = date.isoformat() if isinstance(date, datetime) else date
     return {**item, "kind": "mail"}
 
 
