@@ -3,17 +3,23 @@ synced account would have, for the drafting and sending tests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
-from aurelius.bootstrap import Services
+from aurelius.adapters.clock import FixedClock
+from aurelius.bootstrap import Services, build_services
+from aurelius.settings import Settings
 from core.errors import AureliusError, NotFound
 from core.models import Connection, MailMessage
 from core.ports import MailBatch, OutgoingMail
 from core.services.mail_drafts import MailDrafts
+from tests.conftest import ZONE
+from tests.stubs.anthropic import AnthropicStub
 
 ME = "me@example.com"
 
@@ -152,3 +158,26 @@ def add_message(services: Services, user_id: int, connection_id: int, **values: 
         session.add(row)
         session.flush()
         return row.id
+
+
+@pytest.fixture
+def box() -> FakeMailbox:
+    return FakeMailbox()
+
+
+@pytest.fixture
+def stub() -> Iterator[AnthropicStub]:
+    server = AnthropicStub().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def online(database_url: str, clock: FixedClock, stub: AnthropicStub,
+           box: FakeMailbox) -> Iterator[Services]:
+    """Services with the Anthropic stand-in as the model and the fake account for mail."""
+    settings = Settings(database_url=database_url, timezone=ZONE, ai_retries=0,
+                        anthropic_api_key="sk-ant-test", anthropic_base_url=stub.url)
+    built = with_mailbox(build_services(settings, clock=clock), box)
+    yield built
+    built.close()
