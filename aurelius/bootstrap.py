@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from aurelius.adapters.ai_wiring import AI, build_ai
 from aurelius.settings import Settings, load_settings
 from core.ai.mail_classify import MailClassifier
+from core.ai.mail_tools import MailFinder, MailTools
 from core.ai.summaries import BriefSummarizer
 from core.db import Database
 from core.models import Connection
@@ -24,6 +25,8 @@ from core.ports import (
     Clock,
     EventBus,
     JobQueue,
+    MailSender,
+    MailSource,
     Metrics,
     Notifier,
     TokenVault,
@@ -38,6 +41,7 @@ from core.services.connections import ConnectionService
 from core.services.credentials import Credentials
 from core.services.deliveries import DeliveryPolicy, DeliveryService
 from core.services.ical import CalendarFiles
+from core.services.mail_drafts import MailDrafts
 from core.services.reminders import ReminderService
 from core.services.security_log import SecurityLog
 from core.services.sessions import SessionFamilies
@@ -50,6 +54,8 @@ from core.services.users import UserService
 
 if TYPE_CHECKING:
     from aurelius.adapters.redis_link import RedisLink
+
+MAIL_DISPATCH = "aurelius.adapters.mail_sources"  # the adapters per provider, loaded by name
 
 
 @dataclass
@@ -79,6 +85,7 @@ class Services:
     security_log: SecurityLog
     sessions: SessionFamilies
     triage: Triage
+    drafts: MailDrafts
 
     def local_user_id(self) -> int:
         """The user behind this OS account, created on first use with the configured zone."""
@@ -115,8 +122,10 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         ),
     )
     reminders = part("reminders", lambda: ReminderService(db, clock))
+    built: list[Services] = []  # the sources need the finished Services (OAuth tokens)
+    mail_tools = MailTools(lambda: built[0].drafts, lambda: _mail_finder(built[0]))
     ai = part("ai", lambda: build_ai(settings, db, clock, tasks, calendar, reminders, link,
-                                     metrics=metrics))
+                                     metrics=metrics, mail=mail_tools))
     triage = part("triage", lambda: Triage(db, clock, MailClassifier(ai.gateway)))
     briefings = part(
         "briefings",
@@ -132,7 +141,6 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         ),
     )
     credentials = part("credentials", lambda: Credentials(db, _vault(settings)))
-    built: list[Services] = []  # the sources need the finished Services (OAuth tokens)
     sync = part("sync", lambda: CalendarSync(
         db, clock, lambda c: _source(built[0], c),
         ConflictNotes(db, clock, _default_channels(settings)),
@@ -163,6 +171,9 @@ def build_services(settings: Settings | None = None, **overrides: Any) -> Servic
         security_log=part("security_log", lambda: SecurityLog(db, clock)),
         sessions=part("sessions", lambda: SessionFamilies(db, clock)),
         triage=triage,
+        drafts=part("drafts", lambda: MailDrafts(
+            db, clock, ai.gateway, lambda c: _mail_source(built[0], c),
+            lambda c: _mail_sender(built[0], c))),
     )
     built.append(services)
     return services
@@ -172,6 +183,26 @@ def _source(services: Services, connection: Connection) -> CalendarSource:
     from aurelius.adapters.calendar_sources import source_for
 
     return source_for(services, connection)
+
+
+def _mail_source(services: Services, connection: Connection) -> MailSource:
+    from importlib import import_module
+
+    source: MailSource = import_module(MAIL_DISPATCH).mail_source_for(services, connection)
+    return source
+
+
+def _mail_sender(services: Services, connection: Connection) -> MailSender:
+    from importlib import import_module
+
+    sender: MailSender = import_module(MAIL_DISPATCH).mail_sender_for(services, connection)
+    return sender
+
+
+def _mail_finder(services: Services) -> MailFinder | None:
+    """The mail store's search and lists (`Services.mail`) once it is wired."""
+    finder: MailFinder | None = getattr(services, "mail", None)
+    return finder
 
 
 def _push_soon(queue: JobQueue) -> Callable[[int], None]:

@@ -18,6 +18,7 @@ from core.errors import UserError
 from core.services.briefings import render as render_brief
 from core.services.chat_actions import ChatActions
 from core.services.links import LinkService, Onboarding
+from core.services.mail_actions import MailActions
 from core.services.tasks import TaskFilter
 from core.timeutil import format_when, local_today, zone
 
@@ -28,6 +29,8 @@ HELP = (
     "/tasks – your most urgent tasks, with buttons\n"
     "/remind <what> <when> – e.g. /remind call mum tomorrow 6pm\n"
     "/brief – your daily brief\n"
+    "/mail – mail that needs your reply, with Draft / Archive / Open\n"
+    "/reply ID <text> – draft that reply in the thread (sent only when you press Send)\n"
     "/usage – AI usage this month\n"
     "/link CODE – link this chat to your Aurelius account\n"
     "/connect google (or microsoft) – link your calendar account\n"
@@ -55,8 +58,10 @@ class ChatDoor:
             frozenset(i.strip() for i in settings.bot_allowlist.split(",") if i.strip()),
         )
         self.limiter = RateLimiter(settings.bot_rate_per_minute)
+        self.mail_actions = MailActions(lambda: services.drafts,
+                                        lambda: getattr(services, "mail", None), self._zone)
         self.actions = ChatActions(services.tasks, services.reminders, services.deliveries,
-                                   services.ai.assistant, services.clock)
+                                   services.ai.assistant, services.clock, self.mail_actions)
 
     # --- commands -------------------------------------------------------------------------
 
@@ -113,6 +118,16 @@ class ChatDoor:
     def usage(self, who: Who) -> Reply:
         return self._as(who, self._usage)
 
+    def mail(self, who: Who) -> Reply:
+        return self._as(who, self.mail_actions.needs_reply)
+
+    def reply(self, who: Who, text: str) -> Reply:
+        """`/reply 12 yes, Thursday works`: a draft of those words in message 12's thread."""
+        target, _, words = text.strip().partition(" ")
+        if not target.isdigit() or len(target) > 12 or not words.strip():
+            return Reply("Send /reply ID followed by your reply, e.g. /reply 12 Thursday works.")
+        return self._as(who, lambda user: self.mail_actions.reply(user, int(target), words))
+
     def ask(self, who: Who, text: str) -> Reply:
         assistant = self.services.ai.assistant
         return self._as(who, lambda user: assistant.ask(user, text, channel=self.channel))
@@ -125,11 +140,13 @@ class ChatDoor:
         else goes to the assistant."""
         name, _, rest = words.strip().partition(" ")
         simple = {"start": self.start, "help": self.help, "today": self.today,
-                  "tasks": self.tasks, "brief": self.brief, "usage": self.usage}
+                  "tasks": self.tasks, "brief": self.brief, "usage": self.usage,
+                  "mail": self.mail}
         if name.lower() in simple:
             return simple[name.lower()](who)
-        if name.lower() in ("link", "remind", "connect"):
-            run = {"link": self.link, "remind": self.remind, "connect": self.connect}
+        if name.lower() in ("link", "remind", "connect", "reply"):
+            run = {"link": self.link, "remind": self.remind, "connect": self.connect,
+                   "reply": self.reply}
             return run[name.lower()](who, rest)
         return self.ask(who, words) if words.strip() else self.help(who)
 

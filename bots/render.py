@@ -15,12 +15,13 @@ from typing import Any
 
 from core.ai.assistant import Reply
 from core.sanitize import printable
-from core.services.chat_actions import encode
+from core.services.chat_actions import decode, encode
 
 TELEGRAM_LIMIT = 4096
 SLACK_SECTION_LIMIT = 3000
 SLACK_BLOCK_LIMIT = 50
 MAX_TASK_BUTTONS = 5  # rows of buttons beyond this make a list unreadable on a phone
+SENDING = {"send": "Send", "cancel": "Cancel"}  # a draft's preview: the only way to send
 TAG = re.compile(r"<[^>]*>")
 
 Button = tuple[str, str]
@@ -47,10 +48,14 @@ def plain(formatted: str) -> str:
 
 def buttons(reply: Reply) -> list[list[Button]]:
     """Confirm/Cancel for a held action (Confirm/Edit when the reading itself is in doubt);
-    done/snooze/open for each listed task; a web link (a sign-in page) as a link button."""
+    done/snooze/open for each listed task, Draft/Archive/Open for each listed mail, Send/
+    Cancel under a draft; a web link (a sign-in page) as a link button."""
     links = [a for a in reply.actions if is_link(a)]
     if links:
         return [[("Open sign-in page", links[0])]]
+    drafts = [(a, decode(a)) for a in reply.actions if a.startswith("draft:")]
+    if drafts:
+        return [[(SENDING[action.verb], payload) for payload, action in drafts if action]]
     if "yes" in reply.actions:
         other = ("Edit", encode("confirm", "edit")) if "edit" in reply.actions else (
             "Cancel", encode("confirm", "no"))
@@ -61,6 +66,12 @@ def buttons(reply: Reply) -> list[list[Button]]:
         rows.append([(f"✓ #{task_id}", encode("task", "done", task_id)),
                      ("Snooze 1h", encode("task", "snooze", task_id)),
                      ("Open", encode("task", "open", task_id))])
+    mail = [i for i in reply.items if i.get("kind") == "mail" and "id" in i]
+    for item in mail[:MAX_TASK_BUTTONS]:
+        mail_id = int(item["id"])
+        rows.append([(f"Draft #{mail_id}", encode("mail", "draft", mail_id)),
+                     ("Archive", encode("mail", "archive", mail_id)),
+                     ("Open", encode("mail", "open", mail_id))])
     return rows
 
 

@@ -13,6 +13,7 @@ from core.ai.assistant import Assistant
 from core.ai.cache import LRUCache, TieredCache
 from core.ai.config import AIConfig, build_config
 from core.ai.gateway import Gateway
+from core.ai.mail_tools import MailTools
 from core.ai.metering import Meter
 from core.ai.offline import OfflineChatModel
 from core.ai.ports import Cache, ChatModel, Embedder
@@ -44,9 +45,9 @@ def build_ai(settings: Settings, db: Database, clock: Clock, tasks: TaskService,
              calendar: CalendarService, reminders: ReminderService,
              link: RedisLink | None = None,
              providers: dict[str, ChatModel] | None = None,
-             metrics: Metrics | None = None) -> AI:
+             metrics: Metrics | None = None, mail: MailTools | None = None) -> AI:
     """`providers` replaces the ones made from settings (tests pass fakes); `link` is the
-    shared Redis connection for the L2 cache."""
+    shared Redis connection for the L2 cache; `mail` gives the assistant the mail tools."""
     config = ai_config(settings)
     meter = Meter(db, clock, config, metrics)
     cache = TieredCache(LRUCache(), _l2(link), config.cache_ttl_seconds)
@@ -55,7 +56,8 @@ def build_ai(settings: Settings, db: Database, clock: Clock, tasks: TaskService,
     gateway = Gateway(config, meter, chosen, offline, cache)
     preferences = Preferences(settings.dayfirst,
                               f"{settings.workday_start}–{settings.workday_end}")
-    assistant = Assistant(db, clock, gateway, Toolbox(tasks, calendar, reminders), preferences)
+    assistant = Assistant(db, clock, gateway, Toolbox(tasks, calendar, reminders, mail),
+                          preferences)
     return AI(config, meter, gateway, assistant, _embedder(settings))
 
 

@@ -21,6 +21,8 @@ from core.ai.types import (
     Message,
     ToolCall,
     Usage,
+    tool_name,
+    wire_name,
 )
 
 KEY_SETTING = "AURELIUS_ANTHROPIC_API_KEY"
@@ -65,7 +67,8 @@ def _params(request: ChatRequest) -> dict[str, Any]:
         params["timeout"] = request.timeout
     if request.tools:
         params["tools"] = [
-            {"name": t.name, "description": t.description, "input_schema": t.parameters}
+            {"name": wire_name(t.name), "description": t.description,
+             "input_schema": t.parameters}
             for t in request.tools
         ]
     return params
@@ -94,7 +97,8 @@ def _blocks(message: Message) -> tuple[str, list[dict[str, Any]]]:
         blocks.append({"type": "text", "text": message.content})
     for call in message.tool_calls:
         blocks.append(
-            {"type": "tool_use", "id": call.id, "name": call.name, "input": call.arguments}
+            {"type": "tool_use", "id": call.id, "name": wire_name(call.name),
+             "input": call.arguments}
         )
     role = "assistant" if message.role == ASSISTANT else "user"
     return role, blocks or [{"type": "text", "text": "(empty)"}]
@@ -107,7 +111,7 @@ def _result(response: Any) -> ChatResult:
             texts.append(block.text)
         elif block.type == "tool_use":
             arguments = block.input if isinstance(block.input, dict) else json.loads(block.input)
-            calls.append(ToolCall(block.id, block.name, arguments))
+            calls.append(ToolCall(block.id, tool_name(block.name), arguments))
     usage = response.usage
     return ChatResult(
         text="".join(texts),

@@ -9,7 +9,17 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from aurelius.adapters.provider_errors import translated
-from core.ai.types import ASSISTANT, TOOL, ChatRequest, ChatResult, Message, ToolCall, Usage
+from core.ai.types import (
+    ASSISTANT,
+    TOOL,
+    ChatRequest,
+    ChatResult,
+    Message,
+    ToolCall,
+    Usage,
+    tool_name,
+    wire_name,
+)
 
 KEY_SETTING = "AURELIUS_OPENAI_API_KEY"
 
@@ -52,7 +62,7 @@ class OpenAIChatModel(_Client):
                         yield choice.delta.content
                     _collect(calls, choice.delta.tool_calls or [])
             tool_calls = tuple(
-                ToolCall(c["id"], c["name"], json.loads(c["arguments"] or "{}"))
+                ToolCall(c["id"], tool_name(c["name"]), json.loads(c["arguments"] or "{}"))
                 for _, c in sorted(calls.items())
             )
         yield ChatResult(
@@ -63,7 +73,7 @@ class OpenAIChatModel(_Client):
 def _completion(response: Any) -> ChatResult:
     choice = response.choices[0]
     calls = tuple(
-        ToolCall(c.id, c.function.name, json.loads(c.function.arguments or "{}"))
+        ToolCall(c.id, tool_name(c.function.name), json.loads(c.function.arguments or "{}"))
         for c in choice.message.tool_calls or []
     )
     return ChatResult(
@@ -115,7 +125,7 @@ def _params(request: ChatRequest) -> dict[str, Any]:
             {
                 "type": "function",
                 "function": {
-                    "name": t.name,
+                    "name": wire_name(t.name),
                     "description": t.description,
                     "parameters": t.parameters,
                 },
@@ -137,7 +147,7 @@ def _message(message: Message) -> dict[str, Any]:
             {
                 "id": c.id,
                 "type": "function",
-                "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                "function": {"name": wire_name(c.name), "arguments": json.dumps(c.arguments)},
             }
             for c in message.tool_calls
         ]

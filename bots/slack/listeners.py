@@ -19,7 +19,7 @@ from core.ai.assistant import Reply
 
 log = logging.getLogger(__name__)
 Body = dict[str, Any]
-REPLACING = ("confirm:", "rem:")
+REPLACING = ("confirm:", "rem:", "draft:")
 HOME_BLOCK_LIMIT = 100
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 

@@ -21,7 +21,7 @@ from core.ai.assistant import Reply
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 DoorCall = Callable[[ChatDoor, Who], Reply]
-REPLACING = ("confirm:", "rem:")
+REPLACING = ("confirm:", "rem:", "draft:")
 
 
 def who(update: Update) -> Who:
@@ -110,6 +110,15 @@ async def usage(update: Update, context: Context) -> None:
     await answer(update, context, ChatDoor.usage)
 
 
+async def mail(update: Update, context: Context) -> None:
+    await answer(update, context, ChatDoor.mail)
+
+
+async def reply(update: Update, context: Context) -> None:
+    words = arguments(context)
+    await answer(update, context, lambda d, w: d.reply(w, words))
+
+
 async def text(update: Update, context: Context) -> None:
     said = update.effective_message.text if update.effective_message else None
     await answer(update, context, lambda d, w: d.ask(w, said or ""))
@@ -158,4 +167,4 @@ async def on_error(update: object, context: Context) -> None:
 def handler_table() -> list[tuple[str, Any]]:
     return [("start", start), ("help", help_command), ("link", link), ("today", today),
             ("tasks", tasks), ("remind", remind), ("brief", brief), ("usage", usage),
-            ("connect", connect)]
+            ("connect", connect), ("mail", mail), ("reply", reply)]

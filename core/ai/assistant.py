@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.ai.gateway import Answer, Gateway, GatewayCall
+from core.ai.mail_tools import mail_ids
 from core.ai.offline import describe, needs_confirming, understood
 from core.ai.prompts import Preferences, system_prompt
 from core.ai.threads import Pending, Threads
-from core.ai.tools import SPECS, Toolbox, ToolOutcome, is_destructive
+from core.ai.tools import Toolbox, ToolOutcome, is_destructive
 from core.ai.types import ASSISTANT, TOOL, USER, ChatRequest, Message, ToolCall
 from core.db import Database
+from core.errors import UserError
 from core.nlu import Parsed, parse
 from core.ports import Clock
 from core.services.users import user_timezone
@@ -55,6 +57,7 @@ class _Turn:
     thread_id: int
     messages: list[Message]
     doubted: Parsed | None = None  # the offline reading, when it has doubts
+    confirm: str = ""  # a held send's question, shown however the model words its reply
     new: list[Message] = field(default_factory=list)
     reply: Reply = field(default_factory=lambda: Reply(""))
 
@@ -107,14 +110,17 @@ class Assistant:
             self._note(turn, answer)
             turn.add(Message(ASSISTANT, answer.result.text, answer.result.tool_calls))
             if not answer.result.tool_calls:
-                return
+                break
             for tool_call in answer.result.tool_calls:
                 self._run_tool(turn, tool_call)
-        turn.reply.text += "\n(Stopped after too many steps; ask again more simply.)"
+        else:
+            turn.reply.text += "\n(Stopped after too many steps; ask again more simply.)"
+        if turn.confirm and turn.confirm not in turn.reply.text:
+            turn.reply.text = f"{turn.reply.text}\n{turn.confirm}".strip()
 
     def _request(self, turn: _Turn) -> ChatRequest:
         system = system_prompt(self.clock.now(), turn.tz, self.preferences)
-        return ChatRequest(system, tuple(turn.messages), SPECS, timezone=turn.tz)
+        return ChatRequest(system, tuple(turn.messages), self.toolbox.specs, timezone=turn.tz)
 
     def _note(self, turn: _Turn, answer: Answer) -> None:
         reply = turn.reply
@@ -125,7 +131,10 @@ class Assistant:
 
     def _run_tool(self, turn: _Turn, call: ToolCall) -> None:
         doubted = turn.doubted
-        if (doubted is not None and turn.reply.provider == "offline"
+        refused = self.toolbox.refusal(call.name, call.arguments, _said(turn.messages))
+        if refused:
+            outcome = ToolOutcome(refused, error=True)
+        elif (doubted is not None and turn.reply.provider == "offline"
                 and needs_confirming(doubted, call.name)):
             # An offline add the parser doubts: echo it and wait for yes (or Edit).
             question = describe(call.name, call.arguments, turn.tz)
@@ -133,13 +142,25 @@ class Assistant:
                 f"Not sure I read that right ({'; '.join(doubted.doubts)}). {question}? "
                 "Answer yes, or edit to say it again."))
         elif is_destructive(call.name, call.arguments):
-            outcome = self._hold(turn, call, self.toolbox.describe(turn.tz, call.name,
-                                                                   call.arguments))
+            outcome = self._confirm(turn, call)
         else:
             outcome = self.toolbox.run(turn.user_id, turn.tz, call.name, call.arguments)
             turn.reply.items.extend(outcome.items)
         turn.add(Message(TOOL, outcome.content(), tool_call_id=call.id,
                          data_kind=outcome.data_kind))
+
+    def _confirm(self, turn: _Turn, call: ToolCall) -> ToolOutcome:
+        """Hold a destructive call for the user's yes. A send's question (every recipient)
+        is written into the reply itself, whatever the model says around it."""
+        try:
+            description = self.toolbox.describe(turn.tz, call.name, call.arguments,
+                                                turn.user_id)
+        except UserError as error:
+            return ToolOutcome(f"{call.name} failed: {error}", error=True)
+        outcome = self._hold(turn, call, description)
+        if call.name.startswith("email."):
+            turn.confirm = f"Confirm: {description}? (yes/no)"
+        return outcome
 
     def _hold(self, turn: _Turn, call: ToolCall, description: str,
               actions: list[str] | None = None, said: ToolOutcome | None = None) -> ToolOutcome:
@@ -169,8 +190,15 @@ class Assistant:
 
 
 def _kinds(messages: list[Message]) -> frozenset[str]:
+    """What personal data the request carries; `mail:<id>` names each message shown."""
     kinds = {"messages"}
     for message in messages:
         if message.data_kind:
             kinds.update(message.data_kind.split("+"))
+            kinds.update(mail_ids(message))
     return frozenset(kinds)
+
+
+def _said(messages: list[Message]) -> str:
+    """The person's own words in this conversation (never tool results or mail)."""
+    return "\n".join(m.content for m in messages if m.role == USER)

@@ -10,10 +10,12 @@ steps it cannot fully read is never guessed at.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core.ai.prompts import unquote
 from core.ai.types import TOOL, USER, ChatRequest, ChatResult, Message, ToolCall
 from core.nlu import Parsed, parse
 from core.nlu.doubts import SEVERAL_STEPS, UNSURE_INTENT
@@ -29,6 +31,11 @@ NEEDS_MODEL = (
     "complete tasks, find free time and give you a brief."
 )
 Builder = Callable[[dict[str, object]], dict[str, Any] | str]
+# "what needs my reply?", "which mails should I answer?": the needs-reply list.
+AWAITING_REPLY = re.compile(
+    r"\b(?:needs?|needing|awaiting|waiting\s+(?:for|on))\s+(?:my\s+|a\s+|an\s+)?"
+    r"(?:reply|replies|answer|response)\b|\b(?:should|must|do|have\s+to|need\s+to)\s+"
+    r"(?:i\s+)?(?:reply|answer|respond)\b", re.IGNORECASE)
 
 
 def _iso(value: object) -> str | None:
@@ -100,6 +107,7 @@ TOOL_FOR: dict[str, tuple[str, Builder]] = {
     "event.free": ("free_slots", _free),
     "brief": ("brief", lambda slots: {}),
     "reminder.list": ("list_reminders", lambda slots: {}),
+    "email.search": ("email.search", lambda slots: {"query": slots.get("query") or ""}),
 }
 
 
@@ -145,6 +153,8 @@ class OfflineChatModel:
         last = request.messages[-1] if request.messages else Message(USER)
         if last.role == TOOL:
             return ChatResult(_summaries(request.messages), model=MODEL)
+        if AWAITING_REPLY.search(last.content):
+            return _call(request, "email.search", {"needs_reply": True})
         parsed = parse(last.content, self.clock.now(), request.timezone, dayfirst=self.dayfirst)
         if SEVERAL_STEPS in parsed.doubts:
             return ChatResult(f"That is several steps in one request. {NEEDS_MODEL}", model=MODEL)
@@ -154,15 +164,18 @@ class OfflineChatModel:
         args = build(dict(parsed.slots))
         if isinstance(args, str):
             return ChatResult(args, model=MODEL)
-        args = _fill_today(name, args, self.clock.now(), request.timezone)
-        call = ToolCall(f"offline-{len(request.messages)}", name, args)
-        return ChatResult("", (call,), model=MODEL, stop_reason="tool_use")
+        return _call(request, name, _fill_today(name, args, self.clock.now(), request.timezone))
 
     def stream(self, request: ChatRequest) -> Iterator[str | ChatResult]:
         result = self.complete(request)
         if result.text:
             yield result.text
         yield result
+
+
+def _call(request: ChatRequest, name: str, args: dict[str, Any]) -> ChatResult:
+    call = ToolCall(f"offline-{len(request.messages)}", name, args)
+    return ChatResult("", (call,), model=MODEL, stop_reason="tool_use")
 
 
 def _fill_today(name: str, args: dict[str, Any], now: datetime, tz: str) -> dict[str, Any]:
@@ -190,6 +203,8 @@ def _summaries(messages: tuple[Message, ...]) -> str:
 
 def _summary(content: str) -> str:
     try:
-        return str(json.loads(content)["summary"])
-    except (ValueError, KeyError, TypeError):
+        found = json.loads(content)
+        shown = unquote(found["data"]) if found.get("data") else ""
+        return "\n".join(t for t in (str(found["summary"]), shown) if t)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return content

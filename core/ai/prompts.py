@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,3 +48,9 @@ def quote(source: str, text: str) -> str:
     """
     safe = text.replace("</data", "<\\/data")
     return f'<data source="{source}">\n{safe}\n</data>'
+
+
+def unquote(quoted: str) -> str:
+    """The text of `quote` again, for showing it to the person it belongs to."""
+    inner = re.sub(r'^<data source="[^"]*">\n|\n</data>$', "", quoted)
+    return inner.replace("<\\/data", "</data")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core.ai.mail_tools import SPECS as MAIL_SPECS
+from core.ai.mail_tools import MailTools
 from core.ai.types import ToolSpec
 from core.errors import Invalid, NotFound, UserError
 from core.services.calendars import CalendarService, NewEvent
@@ -108,6 +110,7 @@ SPECS = (
 def data_kind(tool: str) -> str:
     """The kind of personal data a tool's result carries, for the egress log."""
     for word, kind in (
+        ("email", "mail"),
         ("task", "tasks"),
         ("event", "events"),
         ("free", "events"),
@@ -124,24 +127,32 @@ class ToolOutcome:
     items: list[dict[str, Any]] = field(default_factory=list)
     data_kind: str | None = None
     error: bool = False
+    data: str = ""
+    """Outside text (mail) already quoted as data: the model then gets it and the items'
+    ids, never the items' raw fields."""
 
     def content(self) -> str:
+        if self.data:
+            ids = [i["id"] for i in self.items if "id" in i]
+            shown: dict[str, Any] = {"summary": self.summary, "ids": ids, "data": self.data}
+            return json.dumps({**shown, "error": self.error}, ensure_ascii=False)
         return json.dumps(
             {"summary": self.summary, "items": self.items, "error": self.error}, ensure_ascii=False
         )
 
 
 def is_destructive(name: str, arguments: Args) -> bool:
-    return name in ("delete_task", "delete_event") or (
+    return name in ("delete_task", "delete_event", "email.send") or (
         name == "add_event" and bool(arguments.get("attendees"))
     )
 
 
 class Toolbox:
     def __init__(
-        self, tasks: TaskService, calendar: CalendarService, reminders: ReminderService
+        self, tasks: TaskService, calendar: CalendarService, reminders: ReminderService,
+        mail: MailTools | None = None,
     ) -> None:
-        self.tasks, self.calendar, self.reminders = tasks, calendar, reminders
+        self.tasks, self.calendar, self.reminders, self.mail = tasks, calendar, reminders, mail
         self._run: dict[str, Callable[[int, str, Args], ToolOutcome]] = {
             "list_tasks": self._list_tasks,
             "add_task": self._add_task,
@@ -157,20 +168,33 @@ class Toolbox:
             "brief": self._brief,
         }
 
+    @property
+    def specs(self) -> tuple[ToolSpec, ...]:
+        return SPECS + (MAIL_SPECS if self.mail else ())
+
     def run(self, user_id: int, tz: str, name: str, arguments: Args) -> ToolOutcome:
         """Run one tool; a mistake (bad id, bad time) comes back as a result the model
         can correct, not as an exception that ends the conversation."""
+        mail = self.mail
         runner = self._run.get(name)
+        if mail and name.startswith("email."):
+            runner = lambda user, zone, args: mail.run(user, zone, name, args)  # noqa: E731
         if runner is None:
             return ToolOutcome(f"There is no tool named {name!r}.", error=True)
         try:
             outcome = runner(user_id, tz, arguments)
         except (UserError, KeyError, TypeError, ValueError) as exc:
             return ToolOutcome(f"{name} failed: {exc}", error=True)
-        return ToolOutcome(outcome.summary, outcome.items, data_kind(name))
+        return replace(outcome, data_kind=data_kind(name))
 
-    def describe(self, tz: str, name: str, arguments: Args) -> str:
+    def refusal(self, name: str, arguments: Args, said: str) -> str | None:
+        """Why a call the model asked for may not run at all (see `MailTools.refusal`)."""
+        return self.mail.refusal(name, arguments, said) if self.mail else None
+
+    def describe(self, tz: str, name: str, arguments: Args, user_id: int = 0) -> str:
         """What a destructive call would do, in words for the confirmation question."""
+        if name == "email.send" and self.mail:
+            return self.mail.describe(user_id, arguments)
         if name == "add_event":
             who = ", ".join(arguments.get("attendees", []))
             start = format_when(_when(arguments["start"], tz), tz)

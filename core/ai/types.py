@@ -8,6 +8,16 @@ from typing import Any
 USER, ASSISTANT, TOOL = "user", "assistant", "tool"
 
 
+def wire_name(name: str) -> str:
+    """A tool's name as the model APIs accept it (letters, digits, _ and -): email.search
+    travels as email__search."""
+    return name.replace(".", "__")
+
+
+def tool_name(wire: str) -> str:
+    return wire.replace("__", ".")
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     """A tool the model may call; `parameters` is a JSON Schema object."""

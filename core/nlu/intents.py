@@ -122,6 +122,7 @@ EMAIL_SEARCH = _c(
     r"(?:anything|something|any|an?\s+\w+|\w+)\s+from\b|\bgot\s+anything\s+from\b|\bsearch\s+"
     r"(?:my\s+)?(?:inbox|mail|email)\b|^(?:unread|new)\s+(?:e-?mails|mail|messages)\b|"
     r"\b(?:did|has)\s+\w+\s+(?:e-?mail(?:ed)?|replied|reply|written|write)(?:\s+(?:me|back))?\b"
+    r"|\bhas\s+(?!(?:it|this|that|the|he|she|they|you)\b)\w+\s+sent\b"  # has Anna sent the...
     r"|\bin\s+my\s+inbox\b|^search\s+(?:for\s+)?\w|^e-?mails\s+(?:from|about|with)\b")
 EMAIL_SEND = _c(
     r"^(?:e-?mail|mail)\b(?!\s+(?:is|was|from))|^(?:send|write|shoot|draft|compose|drop|fire\s+off)\s+(?:an?\s+)?"

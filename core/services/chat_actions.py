@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from core.ai.assistant import Assistant, Reply
     from core.ports import Clock
     from core.services.deliveries import DeliveryService
+    from core.services.mail_actions import MailActions
     from core.services.reminders import ReminderService
     from core.services.tasks import TaskService
 
 SNOOZE = timedelta(hours=1)
 VERBS = {"task": ("done", "snooze", "open"), "rem": ("ack", "snooze"),
-         "confirm": ("yes", "no", "edit")}
+         "confirm": ("yes", "no", "edit"), "mail": ("draft", "archive", "open"),
+         "draft": ("send", "cancel")}
 UNKNOWN = "That button is no longer valid. Send /tasks for a fresh list."
 
 
@@ -53,9 +55,10 @@ def decode(payload: str) -> Action | None:
 
 class ChatActions:
     def __init__(self, tasks: TaskService, reminders: ReminderService,
-                 deliveries: DeliveryService, assistant: Assistant, clock: Clock) -> None:
+                 deliveries: DeliveryService, assistant: Assistant, clock: Clock,
+                 mail: MailActions | None = None) -> None:
         self.tasks, self.reminders, self.deliveries = tasks, reminders, deliveries
-        self.assistant, self.clock = assistant, clock
+        self.assistant, self.clock, self.mail = assistant, clock, mail
 
     def run(self, user_id: int, payload: str, channel: str) -> Reply:
         from core.ai.assistant import Reply
@@ -66,6 +69,8 @@ class ChatActions:
         if action.kind == "confirm":
             return self.assistant.ask(user_id, action.verb, channel=channel)
         try:
+            if action.kind in ("mail", "draft") and self.mail:
+                return self.mail.press(user_id, action)
             return Reply(self._apply(user_id, action))
         except UserError as error:  # a task deleted since the list was sent, say
             return Reply(str(error))
